@@ -1,0 +1,20 @@
+"""Request-scoped dependencies shared by the API and the pages."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from medbridge.db import Database
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.database
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One unit of work per request: committed if the handler returns, rolled back if it raises."""
+    with get_database(request).session() as session:
+        yield session

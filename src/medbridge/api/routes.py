@@ -1,0 +1,5 @@
+from fastapi import FastAPI
+
+
+def register_api(app: FastAPI) -> None:
+    pass

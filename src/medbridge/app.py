@@ -1,0 +1,25 @@
+"""The web application: JSON API under /api, pages everywhere else."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from medbridge import __version__
+from medbridge.config import get_settings
+from medbridge.db import Database
+
+
+def create_app(database: Database | None = None) -> FastAPI:
+    settings = get_settings()
+    database = database or Database(settings.database_url)
+    app = FastAPI(title="MedBridge 医桥", version=__version__,
+                  description="医工协同、成果转化平台 API / Medical technology transfer platform API")
+    app.state.database = database
+    app.state.settings = settings
+
+    from medbridge.api.routes import register_api
+    from medbridge.web.routes import register_pages
+
+    register_api(app)
+    register_pages(app)
+    return app

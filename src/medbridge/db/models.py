@@ -1,0 +1,4 @@
+"""Every table, imported in one place so Alembic and tests see the whole schema."""
+
+from medbridge.library.models import Outcome, OutcomeVersion, Rubric  # noqa: F401
+from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle  # noqa: F401

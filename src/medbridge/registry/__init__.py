@@ -1,0 +1,1 @@
+"""Organizations of every kind, their aliases and people."""
