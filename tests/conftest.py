@@ -77,3 +77,14 @@ def db(request, tmp_path) -> Database:
 def session(db):
     with db.session() as s:
         yield s
+
+
+@pytest.fixture
+def client(db):
+    """The whole web app (API and pages) over the test database."""
+    from fastapi.testclient import TestClient
+
+    from medbridge.app import create_app
+
+    with TestClient(create_app(db)) as test_client:
+        yield test_client

@@ -99,6 +99,12 @@ def regrade_all(session: Session, rubric: Rubric | None = None) -> int:
     return count
 
 
+def regrade(session: Session, outcome: Outcome) -> None:
+    """Grade one outcome again with the rubric in force."""
+    _apply_grade(outcome, current_rubric(session))
+    session.flush()
+
+
 def _apply_grade(outcome: Outcome, rubric: Rubric) -> None:
     result = grade_outcome(snapshot(outcome), rubric.data)
     outcome.score, outcome.grade, outcome.grade_breakdown = result.score, result.grade, result.breakdown
