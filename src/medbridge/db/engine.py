@@ -15,6 +15,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// URLs would ask for psycopg2.
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
