@@ -130,3 +130,15 @@ def test_saving_a_rubric_regrades_every_outcome(session):
     new, regraded = service.save_rubric(session, data, author="admin", reason="只看市场")
     assert new.version == 2 and regraded == 1
     assert outcome.score == 70.0 and outcome.rubric_version == 2  # market 30亿元 → "medium" = 0.7
+
+
+def test_a_rolled_back_unit_of_work_leaves_nothing_even_with_savepoints(db):
+    with db.session() as s:
+        owner_id = make_org(s).id
+    with pytest.raises(RuntimeError):
+        with db.session() as s:
+            with s.begin_nested():
+                service.create_outcome(s, outcome_data(None, owner_id=owner_id), author="a")
+            raise RuntimeError("crash after the savepoint was released")
+    with db.session() as s:
+        assert service.list_outcomes(s, service.OutcomeFilters()).total == 0

@@ -229,22 +229,24 @@ def create_outcome(session: Session, data: Mapping[str, Any], author: str,
     return insert_outcome(session, clean, author, reason, is_demo)
 
 
-def insert_outcome(session: Session, clean: dict, author: str, reason: str, is_demo: bool = False) -> Outcome:
-    """Write an already-cleaned outcome with its first version and grade."""
+def insert_outcome(session: Session, clean: dict, author: str, reason: str, is_demo: bool = False,
+                   rubric: Rubric | None = None) -> Outcome:
+    """Write an already-cleaned outcome with its first version and grade.
+
+    Bulk callers (imports, demo data) pass the rubric in force, to save a query per row.
+    """
     now = utcnow()
     outcome = Outcome(**clean, version=1, is_demo=is_demo, created_at=now, updated_at=now)
+    _apply_grade(outcome, rubric or current_rubric(session))
+    outcome.versions.append(OutcomeVersion(number=1, snapshot=snapshot(outcome), author=author,
+                                           reason=reason, created_at=now))
     session.add(outcome)
-    _apply_grade(outcome, current_rubric(session))
-    session.flush()
-    session.add(OutcomeVersion(outcome=outcome, number=1, snapshot=snapshot(outcome),
-                               author=author, reason=reason, created_at=now))
     session.flush()
     return outcome
 
 
-def update_outcome(session: Session, outcome: Outcome, changes: Mapping[str, Any], author: str,
-                   reason: str = "") -> bool:
-    """Apply changes as a new version; returns False (and writes nothing) if nothing changed."""
+def prepare_changes(session: Session, outcome: Outcome, changes: Mapping[str, Any]) -> dict:
+    """Clean a partial edit of an outcome, or raise ValidationError listing every problem."""
     changes = resolve_owner(session, changes)
     clean, errors = clean_outcome_fields(changes, partial=True)
     for name in ("code", "title", "owner_id", "kind", "field", "stage"):
@@ -257,18 +259,31 @@ def update_outcome(session: Session, outcome: Outcome, changes: Mapping[str, Any
         raise ValidationError(errors)
     if "field" in clean and clean["field"] != outcome.field:
         clean["field_source"], clean["field_confidence"] = "manual", None
-    return _write_version(session, outcome, clean, author, reason or "编辑 / edited")
+    return clean
 
 
-def _write_version(session: Session, outcome: Outcome, values: Mapping[str, Any], author: str, reason: str) -> bool:
-    changed = {name: value for name, value in values.items() if getattr(outcome, name) != value}
+def would_change(outcome: Outcome, clean: Mapping[str, Any]) -> bool:
+    return any(getattr(outcome, name) != value for name, value in clean.items())
+
+
+def update_outcome(session: Session, outcome: Outcome, changes: Mapping[str, Any], author: str,
+                   reason: str = "") -> bool:
+    """Apply changes as a new version; returns False (and writes nothing) if nothing changed."""
+    return apply_changes(session, outcome, prepare_changes(session, outcome, changes), author,
+                         reason or "编辑 / edited")
+
+
+def apply_changes(session: Session, outcome: Outcome, clean: Mapping[str, Any], author: str, reason: str,
+                  rubric: Rubric | None = None) -> bool:
+    """Write already-cleaned values as a new version, re-graded; False if nothing differs."""
+    changed = {name: value for name, value in clean.items() if getattr(outcome, name) != value}
     if not changed:
         return False
     for name, value in changed.items():
         setattr(outcome, name, value)
     outcome.version += 1
     outcome.updated_at = utcnow()
-    _apply_grade(outcome, current_rubric(session))
+    _apply_grade(outcome, rubric or current_rubric(session))
     session.add(OutcomeVersion(outcome=outcome, number=outcome.version, snapshot=snapshot(outcome),
                                author=author, reason=reason, created_at=outcome.updated_at))
     session.flush()
@@ -283,7 +298,7 @@ def restore_version(session: Session, outcome: Outcome, number: int, author: str
         raise ValidationError([{"field": "owner_id", "message": "该版本的所属机构已删除 / that version's owner no longer exists"}])
     if values["code"] != outcome.code and session.scalar(select(Outcome.id).where(Outcome.code == values["code"])):
         raise ValidationError([{"field": "code", "message": f"编号“{values['code']}”已被其他成果使用 / code now used by another outcome"}])
-    return _write_version(session, outcome, values, author, reason or f"恢复到第{number}版 / restored version {number}")
+    return apply_changes(session, outcome, values, author, reason or f"恢复到第{number}版 / restored version {number}")
 
 
 def get_version(session: Session, outcome: Outcome, number: int) -> OutcomeVersion:
