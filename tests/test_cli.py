@@ -84,3 +84,38 @@ def test_rubric_show_and_set_round_trip(run, library, tmp_path):
     assert result == {"version": 2, "regraded": 3}
     path.write_text("{not json", encoding="utf-8")
     assert run("rubric", "set", str(path)).exit_code == 1
+
+
+def write_csv(path, rows):
+    header = "编号,名称,所属机构,成果类型,阶段,技术成熟度TRL\n"
+    path.write_text(header + "".join(",".join(map(str, r)) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_import_dry_run_then_for_real(run, library, tmp_path):
+    sheet = write_csv(tmp_path / "new.csv", [("IMP-1", "中药颗粒", "京南医院", "药物", "临床前研究", 5),
+                                              ("IMP-2", "脑电采集帽", "京南医院", "器械/设备", "样机/原型", 4)])
+    checked = json.loads(run("import", str(sheet), "--dry-run", "--json").output)
+    assert checked["ok"] and checked["created"] == 2
+    assert json.loads(run("outcomes", "list", "--json").output)["total"] == 3
+    result = run("import", str(sheet), "--author", "转化办")
+    assert result.exit_code == 0 and "新增 created 2" in result.output
+    assert json.loads(run("outcomes", "list", "--json").output)["total"] == 5
+
+
+def test_import_with_bad_rows_names_them_writes_nothing_and_fails(run, library, tmp_path):
+    sheet = write_csv(tmp_path / "bad.csv", [("IMP-1", "中药颗粒", "京南医院", "药物", "临床前研究", 5),
+                                              ("IMP-2", "脑机接口电极", "京南医院", "飞船", "样机/原型", 4),
+                                              ("IMP-3", "中药方剂", "京南医院", "药物", "样机/原型", 12)])
+    result = run("import", str(sheet))
+    assert result.exit_code == 1
+    assert "第3行" in result.output and "第4行" in result.output and "第2行" not in result.output
+    assert json.loads(run("outcomes", "list", "--json").output)["total"] == 3
+
+
+def test_export_filtered_list(run, library, tmp_path):
+    target = tmp_path / "out.csv"
+    assert run("export", str(target), "--q", "CLI-1").exit_code == 0
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 2 and "CLI-1" in lines[1]
+    assert run("export", str(tmp_path / "out.txt")).exit_code == 1
