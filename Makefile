@@ -29,7 +29,7 @@ system-deps:
 	bash scripts/ensure-system-deps.sh
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/library_bench.py
 
 clean:
 	rm -rf $(VENV) medbridge.db medbridge.db-wal medbridge.db-shm

@@ -151,23 +151,27 @@ def filtered_query(filters: OutcomeFilters):
     return query
 
 
+def _ordered(query, sort: str):
+    column = SORTS[sort.lstrip("-")]
+    order = column.desc() if sort.startswith("-") else column.asc()
+    # NULLs (ungraded, no TRL) go last either way; only nullable columns need the extra key,
+    # which would otherwise keep the database from walking an index. The id breaks ties so
+    # pages never overlap.
+    keys = [column.is_(None), order] if column.nullable else [order]
+    return query.order_by(*keys, Outcome.id.desc())
+
+
 def list_outcomes(session: Session, filters: OutcomeFilters) -> Page:
     filters.validated()
     query = filtered_query(filters)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    column = SORTS[filters.sort.lstrip("-")]
-    order = column.desc() if filters.sort.startswith("-") else column.asc()
-    # NULLs (ungraded, no TRL) go last either way, and id breaks ties so pages never overlap.
-    query = query.order_by(column.is_(None), order, Outcome.id.desc())
-    rows = session.scalars(query.offset((filters.page - 1) * filters.per_page).limit(filters.per_page))
-    return Page(items=list(rows), total=total, page=filters.page, per_page=filters.per_page)
+    query = _ordered(query, filters.sort).offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
+    return Page(items=list(session.scalars(query)), total=total, page=filters.page, per_page=filters.per_page)
 
 
 def iter_outcomes(session: Session, filters: OutcomeFilters):
     """Every outcome matching the filters (ignoring pagination), in the filters' order."""
-    column = SORTS[filters.validated().sort.lstrip("-")]
-    order = column.desc() if filters.sort.startswith("-") else column.asc()
-    query = filtered_query(filters).order_by(column.is_(None), order, Outcome.id.desc())
+    query = _ordered(filtered_query(filters.validated()), filters.sort)
     yield from session.scalars(query.execution_options(yield_per=500))
 
 
