@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from medbridge.api import schemas
-from medbridge.api.deps import get_session
+from medbridge.api.deps import SessionDep
 from medbridge.library import classification, service
 from medbridge.library.grading import RubricError
 from medbridge.errors import ValidationError
@@ -31,13 +31,13 @@ def classify(body: schemas.SuggestIn, lang: Literal["zh", "en"] = "zh"):
 
 
 @router.get("/rubric", response_model=schemas.RubricOut, summary="The grading rubric in force 评分规则")
-def get_rubric(session: Session = Depends(get_session)):
+def get_rubric(session: Session = SessionDep):
     return service.current_rubric(session)
 
 
 @router.put("/rubric", response_model=schemas.RubricSaved, summary="Save an edited rubric; re-grades all 修改评分规则",
             responses={422: {"model": schemas.ErrorResponse}})
-def save_rubric(body: schemas.RubricIn, session: Session = Depends(get_session)):
+def save_rubric(body: schemas.RubricIn, session: Session = SessionDep):
     try:
         rubric, regraded = service.save_rubric(session, body.data, author=body.author, reason=body.reason)
     except RubricError as exc:

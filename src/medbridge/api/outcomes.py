@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from medbridge.api import schemas
-from medbridge.api.deps import get_session
+from medbridge.api.deps import SessionDep
 from medbridge.api.uploads import read_upload
 from medbridge.library import service
 from medbridge.library.service import OutcomeFilters
@@ -40,7 +40,7 @@ def _fields(body: schemas.OutcomeIn | schemas.OutcomePatch) -> dict:
 
 
 @router.get("", response_model=schemas.OutcomePage, summary="List outcomes 成果列表")
-def list_outcomes(filters: OutcomeFilters = Depends(outcome_filters), session: Session = Depends(get_session)):
+def list_outcomes(filters: OutcomeFilters = Depends(outcome_filters), session: Session = SessionDep):
     page = service.list_outcomes(session, filters)
     return {"items": page.items, "total": page.total, "page": page.page, "per_page": page.per_page,
             "pages": page.pages}
@@ -48,14 +48,14 @@ def list_outcomes(filters: OutcomeFilters = Depends(outcome_filters), session: S
 
 @router.post("", response_model=schemas.OutcomeOut, status_code=201, summary="Create an outcome 新建成果",
              responses={422: {"model": schemas.ErrorResponse}})
-def create_outcome(body: schemas.OutcomeIn, session: Session = Depends(get_session)):
+def create_outcome(body: schemas.OutcomeIn, session: Session = SessionDep):
     return service.create_outcome(session, _fields(body), author=body.author, reason=body.reason or "新建 / created")
 
 
 @router.get("/export", summary="Export the filtered list 导出 (CSV or XLSX)",
             response_class=Response, responses={200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
 def export_outcomes(format: Literal["csv", "xlsx"] = "xlsx", lang: Literal["zh", "en"] = "zh",
-                    filters: OutcomeFilters = Depends(outcome_filters), session: Session = Depends(get_session)):
+                    filters: OutcomeFilters = Depends(outcome_filters), session: Session = SessionDep):
     from medbridge.library.spreadsheet import export_outcomes as export
 
     return spreadsheet_response(export(session, filters, format, lang), f"outcomes.{format}")
@@ -71,7 +71,7 @@ def import_template(format: Literal["csv", "xlsx"] = "xlsx", lang: Literal["zh",
 @router.post("/import", summary="Import CSV/XLSX: all rows or none 导入",
              responses={422: {"description": "nothing imported; the report lists every bad row"}})
 async def import_outcomes(request: Request, file: UploadFile = File(...), dry_run: bool = Form(False),
-                          author: str = Form("api"), session: Session = Depends(get_session)):
+                          author: str = Form("api"), session: Session = SessionDep):
     from medbridge.library.spreadsheet import import_outcomes as run_import
 
     settings = request.app.state.settings
@@ -83,36 +83,36 @@ async def import_outcomes(request: Request, file: UploadFile = File(...), dry_ru
 
 @router.get("/{outcome_id}", response_model=schemas.OutcomeOut, summary="One outcome 成果详情",
             responses={404: {"model": schemas.ErrorResponse}})
-def get_outcome(outcome_id: int, session: Session = Depends(get_session)):
+def get_outcome(outcome_id: int, session: Session = SessionDep):
     return service.get_outcome(session, outcome_id)
 
 
 @router.patch("/{outcome_id}", response_model=schemas.ChangeResult, summary="Edit: a new version 编辑",
               responses={404: {"model": schemas.ErrorResponse}, 422: {"model": schemas.ErrorResponse}})
-def update_outcome(outcome_id: int, body: schemas.OutcomePatch, session: Session = Depends(get_session)):
+def update_outcome(outcome_id: int, body: schemas.OutcomePatch, session: Session = SessionDep):
     outcome = service.get_outcome(session, outcome_id)
     changed = service.update_outcome(session, outcome, _fields(body), author=body.author, reason=body.reason)
     return {"changed": changed, "outcome": outcome}
 
 
 @router.delete("/{outcome_id}", status_code=204, summary="Delete an outcome and its history 删除")
-def delete_outcome(outcome_id: int, session: Session = Depends(get_session)):
+def delete_outcome(outcome_id: int, session: Session = SessionDep):
     service.delete_outcome(session, service.get_outcome(session, outcome_id))
 
 
 @router.get("/{outcome_id}/versions", response_model=list[schemas.VersionOut], summary="History 历史版本")
-def list_versions(outcome_id: int, session: Session = Depends(get_session)):
+def list_versions(outcome_id: int, session: Session = SessionDep):
     return service.list_versions(session, service.get_outcome(session, outcome_id))
 
 
 @router.get("/{outcome_id}/versions/{number}", response_model=schemas.VersionDetail, summary="One version")
-def get_version(outcome_id: int, number: int, session: Session = Depends(get_session)):
+def get_version(outcome_id: int, number: int, session: Session = SessionDep):
     return service.get_version(session, service.get_outcome(session, outcome_id), number)
 
 
 @router.get("/{outcome_id}/diff", response_model=list[schemas.DiffItem], summary="Compare two versions 版本对比")
 def diff_versions(outcome_id: int, a: int = Query(..., ge=1), b: int = Query(..., ge=1),
-                  session: Session = Depends(get_session)):
+                  session: Session = SessionDep):
     outcome = service.get_outcome(session, outcome_id)
     return service.diff_snapshots(service.get_version(session, outcome, a).snapshot,
                                   service.get_version(session, outcome, b).snapshot)
@@ -121,14 +121,14 @@ def diff_versions(outcome_id: int, a: int = Query(..., ge=1), b: int = Query(...
 @router.post("/{outcome_id}/restore/{number}", response_model=schemas.ChangeResult,
              summary="Restore a version (as a new version) 恢复版本")
 def restore_version(outcome_id: int, number: int, body: schemas.RestoreIn,
-                    session: Session = Depends(get_session)):
+                    session: Session = SessionDep):
     outcome = service.get_outcome(session, outcome_id)
     changed = service.restore_version(session, outcome, number, author=body.author, reason=body.reason)
     return {"changed": changed, "outcome": outcome}
 
 
 @router.post("/{outcome_id}/grade", response_model=schemas.GradeOut, summary="Re-grade with the rubric in force 重新评级")
-def grade_outcome(outcome_id: int, session: Session = Depends(get_session)):
+def grade_outcome(outcome_id: int, session: Session = SessionDep):
     outcome = service.get_outcome(session, outcome_id)
     service.regrade(session, outcome)
     return {"id": outcome.id, "code": outcome.code, "score": outcome.score, "grade": outcome.grade,
