@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from medbridge.library.taxonomy import get_taxonomy
+
 DEFAULT_RUBRIC_FILE = Path(__file__).with_name("rubric.json")
 
 Signal = Callable[[Mapping[str, Any]], tuple[str, str, str]]  # -> (level, fact_zh, fact_en)
@@ -56,8 +58,9 @@ def _ip(o: Mapping[str, Any]) -> tuple[str, str, str]:
 
 def _clinical(o: Mapping[str, Any]) -> tuple[str, str, str]:
     stage, trial = o.get("stage"), (o.get("clinical_trial_id") or "").strip()
-    fact_zh = f"阶段：{stage or '未填'}；临床试验登记号：{trial or '无'}"
-    fact_en = f"stage: {stage or 'none'}; trial id: {trial or 'none'}"
+    stages = get_taxonomy().stages
+    fact_zh = f"阶段：{stages.label(stage, 'zh') or '未填'}；临床试验登记号：{trial or '无'}"
+    fact_en = f"stage: {stages.label(stage, 'en') or 'none'}; trial id: {trial or 'none'}"
     if stage in ("registration", "market"):
         return "in_clinical_use", fact_zh, fact_en
     if trial:
@@ -71,7 +74,8 @@ def _clinical(o: Mapping[str, Any]) -> tuple[str, str, str]:
 
 def _regulatory(o: Mapping[str, Any]) -> tuple[str, str, str]:
     status = o.get("regulatory_status") or "none"
-    return status, f"注册状态：{status}", f"regulatory status: {status}"
+    statuses = get_taxonomy().regulatory_statuses
+    return status, f"注册状态：{statuses.label(status, 'zh')}", f"regulatory status: {statuses.label(status, 'en')}"
 
 
 def _market(o: Mapping[str, Any]) -> tuple[str, str, str]:
