@@ -23,7 +23,7 @@ def test_an_affiliated_hospital_has_its_university_as_parent(session):
     university = service.create_organization(session, "首都医科大学", "university")
     hospital = service.create_organization(session, "附属医院", "hospital", parent="首都医科大学",
                                            province="北京市", city="北京市", district="丰台区")
-    assert hospital.parent is university and hospital.region == "北京市北京市丰台区"
+    assert hospital.parent is university and hospital.region == "北京市丰台区"
 
 
 def test_every_problem_with_a_new_organization_is_reported(session):

@@ -15,6 +15,7 @@ from medbridge.app import create_app
 from medbridge.library import service
 from medbridge.library.models import Outcome
 from medbridge.library.service import OutcomeFilters
+from medbridge.registry import service as registry
 from medbridge.registry.service import find_organization
 from medbridge.web.forms import form_from_outcome
 from tests.factories import make_org, outcome_data
@@ -367,8 +368,19 @@ def test_organizations_are_listed_filtered_and_shown_with_their_outcomes(client,
     detail = client.get(f"/organizations/{hospital_id}").text
     assert 'id="aliases">天坛医院' in detail
     assert "首都医科大学（测试）" in detail  # the parent
-    assert "北京市北京市丰台区" in detail
+    assert "北京市丰台区" in detail
     assert "天坛的成果" in detail and "TT-9" in detail
+
+
+def test_an_organization_page_lists_its_people_with_titles_and_expertise(client, db):
+    with db.session() as session:
+        hospital = make_org(session, name="京南医院")
+        registry.add_person(session, "王医生", expertise=["神经外科", "脑机接口"], titles=[("京南医院", "主任医师")])
+        hospital_id = hospital.id
+    detail = client.get(f"/organizations/{hospital_id}").text
+    assert "王医生" in detail and "主任医师" in detail and "神经外科、脑机接口" in detail
+    client.cookies.set("lang", "en")
+    assert "People (1)" in client.get(f"/organizations/{hospital_id}").text
 
 
 # --- rubric -----------------------------------------------------------------------------

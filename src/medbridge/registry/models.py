@@ -38,7 +38,9 @@ class Organization(Base):
 
     @property
     def region(self) -> str:
-        return "".join(part for part in (self.province, self.city, self.district) if part)
+        # Municipalities repeat themselves (北京市, 北京市): say it once.
+        parts = [self.province, self.city if self.city != self.province else "", self.district]
+        return "".join(part for part in parts if part)
 
     @property
     def alias_names(self) -> list[str]:

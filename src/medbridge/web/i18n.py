@@ -189,6 +189,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "empty_organizations": ("还没有机构，导入成果表格时会用到机构名称。",
                             "No organizations yet; imported outcomes refer to them by name."),
     "empty_org_outcomes": ("该机构还没有成果。", "This organization has no outcomes yet."),
+    "org_people": ("人员", "People"),
+    "empty_org_people": ("尚未登记该机构的人员。", "No people registered at this organization yet."),
+    "person_name": ("姓名", "Name"),
+    "person_titles": ("职务", "Titles"),
+    "person_expertise": ("专长", "Expertise"),
+    "person_former": ("曾任", "former"),
     "outcome_count": ("成果数", "Outcomes"),
     # rubric
     "rubric_title": ("评分规则", "Grading rubric"),

@@ -46,4 +46,5 @@ def organization_detail(request: Request, org_id: int, session: Session = Sessio
     org = registry.get_organization(session, org_id)
     outcomes = service.list_outcomes(session, OutcomeFilters(owner_id=org.id, sort="-score",
                                                              per_page=OUTCOMES_SHOWN))
-    return render(request, "organizations/detail.html", {"org": org, "outcomes": outcomes})
+    people, _ = registry.list_people(session, organization_id=org.id, per_page=200)
+    return render(request, "organizations/detail.html", {"org": org, "outcomes": outcomes, "people": people})
