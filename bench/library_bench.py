@@ -29,6 +29,7 @@ from sqlalchemy import insert, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from medbridge.accounts.policy import COMMAND_LINE  # noqa: E402
 from medbridge.db import Database  # noqa: E402
 from medbridge.library import service  # noqa: E402
 from medbridge.library.grading import default_rubric, grade_outcome  # noqa: E402
@@ -105,7 +106,7 @@ def time_queries(db: Database, repeats: int) -> dict:
             samples = []
             for _ in range(repeats):
                 started = time.perf_counter()
-                service.list_outcomes(s, filters)
+                service.list_outcomes(s, filters, COMMAND_LINE)
                 samples.append((time.perf_counter() - started) * 1000)
             samples.sort()
             figures[name] = {"p50_ms": round(statistics.median(samples), 2),
@@ -126,12 +127,12 @@ def time_import(db: Database, rows: int) -> dict:
     content = buffer.getvalue()
     with db.session() as s:
         started = time.perf_counter()
-        report = import_outcomes(s, "bench.xlsx", content, author="bench", dry_run=True)
+        report = import_outcomes(s, "bench.xlsx", content, author="bench", dry_run=True, viewer=COMMAND_LINE)
         dry = time.perf_counter() - started
         assert report.ok, report.errors[:3]
     with db.session() as s:
         started = time.perf_counter()
-        report = import_outcomes(s, "bench.xlsx", content, author="bench")
+        report = import_outcomes(s, "bench.xlsx", content, author="bench", viewer=COMMAND_LINE)
         real = time.perf_counter() - started
         assert report.ok and report.created == rows
     return {"rows": rows, "validate_s": round(dry, 2), "validate_rows_per_s": round(rows / dry),

@@ -119,3 +119,48 @@ def test_export_filtered_list(run, library, tmp_path):
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert len(lines) == 2 and "CLI-1" in lines[1]
     assert run("export", str(tmp_path / "out.txt")).exit_code == 1
+
+
+# --- users and audit -------------------------------------------------------------------
+
+def test_the_first_admin_is_made_by_the_cli_with_a_generated_password_shown_once(run):
+    result = run("users", "add", "chief", "--role", "admin", "--generate-password", "--json")
+    data = json.loads(result.output)
+    assert result.exit_code == 0 and data["roles"] == ["admin"] and len(data["password"]) >= 10
+    listed = json.loads(run("users", "list", "--json").output)
+    assert [u["username"] for u in listed] == ["chief"] and "password" not in listed[0]
+
+
+def test_a_password_can_come_from_stdin_and_short_ones_are_refused(db):
+    runner = CliRunner()
+    ok = runner.invoke(main, ["--database", db.url, "users", "add", "amy", "--password-stdin"],
+                       input="a-long-enough-password\n")
+    short = runner.invoke(main, ["--database", db.url, "users", "add", "bob", "--password-stdin"], input="short\n")
+    assert ok.exit_code == 0 and short.exit_code == 1 and "10" in short.output
+
+
+def test_scoped_roles_name_an_organization(run, library):
+    assert run("users", "add", "tto1", "--role", "tto:京南医院", "--generate-password").exit_code == 0
+    assert run("users", "add", "tto2", "--role", "tto", "--generate-password").exit_code == 1
+    assert run("users", "add", "tto3", "--role", "tto:无此机构", "--generate-password").exit_code == 1
+    roles = json.loads(run("users", "role", "tto1", "--add", "viewer", "--remove", "tto:京南医院", "--json").output)
+    assert roles["roles"] == ["viewer"]
+
+
+def test_disable_enable_reset_and_token(run):
+    run("users", "add", "amy", "--role", "viewer", "--generate-password")
+    assert json.loads(run("users", "disable", "amy", "--json").output)["active"] is False
+    assert json.loads(run("users", "enable", "amy", "--json").output)["active"] is True
+    assert "password" in json.loads(run("users", "reset-password", "amy", "--generate-password", "--json").output)
+    assert json.loads(run("users", "token", "amy", "--name", "script", "--json").output)["token"].startswith("mbt_")
+    assert run("users", "disable", "nobody").exit_code == 1
+
+
+def test_audit_lists_what_the_cli_did_and_exports_csv(run, tmp_path):
+    run("users", "add", "amy", "--role", "viewer", "--generate-password")
+    run("users", "disable", "amy")
+    events = json.loads(run("audit", "--action", "user.", "--json").output)
+    assert events["total"] == 1 and events["events"][0]["action"] == "user.disable"
+    target = tmp_path / "audit.csv"
+    assert run("audit", "--csv", str(target)).exit_code == 0
+    assert "user.disable" in target.read_text(encoding="utf-8-sig")

@@ -142,3 +142,16 @@ def test_any_seed_spreads_over_every_field_kind_stage_and_grade(seed):
     assert len(set(plan.titles)) >= 0.95 * len(plan.titles)
     grades = Counter(grade_outcome(o, rubric).grade for o in finals)
     assert all(grades[g] >= 0.1 * len(finals) for g in "ABCD"), grades
+
+
+def test_demo_accounts_cover_admin_owner_office_and_enterprise_with_random_passwords(session):
+    from medbridge.accounts.service import authenticate
+    from medbridge.demo import create_demo_accounts
+
+    load_demo(session)
+    accounts = create_demo_accounts(session)
+    assert [a["username"] for a in accounts] == ["demo-admin", "demo-tto", "demo-member"]
+    assert len({a["password"] for a in accounts}) == 3
+    for account in accounts:
+        assert authenticate(session, account["username"], account["password"]).username == account["username"]
+    assert create_demo_accounts(session) == []  # never twice

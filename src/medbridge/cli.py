@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from medbridge.accounts.policy import COMMAND_LINE
 from medbridge.config import get_settings
 from medbridge.db import Database
 from medbridge.errors import NotFound, ValidationError
@@ -85,8 +86,8 @@ def init(context: Context, as_json):
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
 def demo(context: Context, if_empty, seed, as_json):
-    """Load the fictional demo data set. 加载演示数据"""
-    from medbridge.demo import has_demo, load_demo
+    """Load the fictional demo data set and demo accounts. 加载演示数据"""
+    from medbridge.demo import create_demo_accounts, has_demo, load_demo
 
     with context.database.session() as session:
         if has_demo(session):
@@ -95,8 +96,11 @@ def demo(context: Context, if_empty, seed, as_json):
                 return
             _fail("演示数据已存在 / demo data already loaded")
         counts = load_demo(session, seed=seed)
-    _emit(as_json, {"loaded": True, **counts},
-          "已加载演示数据 / demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        accounts = create_demo_accounts(session)
+    _emit(as_json, {"loaded": True, **counts, "accounts": accounts},
+          "已加载演示数据 / demo data loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+          + "".join(f"\n  演示账号 / demo account: {a['username']} ({', '.join(a['roles'])})  "
+                    f"密码 / password: {a['password']}" for a in accounts))
 
 
 @main.command()
@@ -148,7 +152,7 @@ def import_command(context: Context, path: Path, dry_run, author, as_json):
         _fail(f"文件超过{settings.max_upload_bytes // (1024 * 1024)}MB上限 / file larger than the limit")
     with context.database.session() as session:
         report = import_outcomes(session, path.name, path.read_bytes(), author=author, dry_run=dry_run,
-                                 max_bytes=settings.max_upload_bytes, max_rows=settings.max_import_rows)
+                                 max_bytes=settings.max_upload_bytes, max_rows=settings.max_import_rows, viewer=COMMAND_LINE)
     _emit(as_json, report.to_dict(), None if as_json else _import_text(report))
     if not report.ok:
         sys.exit(1)
@@ -182,7 +186,7 @@ def export_command(ctx, path: Path, lang, as_json, **params):
         _fail("文件名须以 .csv 或 .xlsx 结尾 / the file name must end in .csv or .xlsx")
     filters = _filters_from(params)
     with ctx.find_object(Context).database.session() as session:
-        data = export_outcomes(session, filters, fmt, lang)
+        data = export_outcomes(session, filters, fmt, COMMAND_LINE, lang)
     path.write_bytes(data)
     _emit(as_json, {"path": str(path), "bytes": len(data)}, f"已导出 / exported: {path}")
 
@@ -230,7 +234,7 @@ def outcomes_list(ctx, page, per_page, as_json, **params):
 
     filters = _filters_from(params, page, per_page)
     with ctx.find_object(Context).database.session() as session:
-        result = service.list_outcomes(session, filters)
+        result = service.list_outcomes(session, filters, COMMAND_LINE)
         rows = [_summary(o) for o in result.items]
     data = {"total": result.total, "page": result.page, "pages": result.pages, "items": rows}
     text = "\n".join([f"{r['id']:>5}  {r['code']:<16} {r['grade'] or '-'} {r['score'] or 0:>5.1f}  {r['title']}"
@@ -404,3 +408,185 @@ def rubric_set(context: Context, path: Path, author, reason, as_json):
         _fail(f"评分规则无效 / invalid rubric: {exc}")
     _emit(as_json, result, f"评分规则 v{result['version']} 已生效，重新评级{result['regraded']}项 / "
                            f"rubric v{result['version']} in force, {result['regraded']} re-graded")
+
+
+# --- users -----------------------------------------------------------------------------
+
+@main.group()
+def users():
+    """Accounts and roles. 用户与角色
+
+    Roles: admin, viewer, judge, and tto:ORG (tech-transfer office of ORG), member:ORG
+    (enterprise or investor member of ORG), operator:ORG (incubator or park operator);
+    ORG is an organization's id, name or alias.
+    """
+
+
+def _read_password(generate: bool, from_stdin: bool) -> tuple[str, bool]:
+    """(password, whether it was generated and must be shown once)."""
+    from medbridge.accounts.service import generate_password
+
+    if generate:
+        return generate_password(), True
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n"), False
+    return click.prompt("密码 / password", hide_input=True, confirmation_prompt=True), False
+
+
+def _user_dict(user) -> dict:
+    return {"id": user.id, "username": user.username, "display_name": user.display_name, "email": user.email,
+            "active": user.is_active, "roles": [g.role + (f":{g.organization.name}" if g.organization else "")
+                                                for g in user.roles],
+            "last_login_at": user.last_login_at}
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, help="admin, viewer, judge, tto:ORG, member:ORG, operator:ORG (repeatable).")
+@click.option("--name", "display_name", default="", help="Name shown in the history.")
+@click.option("--email", default="")
+@click.option("--generate-password", is_flag=True, help="Make a random password and print it once.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+@handles_domain_errors
+def users_add(context: Context, username, roles, display_name, email, generate_password, password_stdin, as_json):
+    """Add a user (the first admin: `medbridge users add NAME --role admin`)."""
+    from medbridge.accounts.service import create_user
+
+    password, generated = _read_password(generate_password, password_stdin)
+    with context.database.session() as session:
+        user = create_user(session, username, password, display_name=display_name, email=email, roles=list(roles))
+        data = _user_dict(user) | ({"password": password} if generated else {})
+    _emit(as_json, data, f"已添加用户 / user added: {data['username']} ({', '.join(data['roles']) or '—'})"
+          + (f"\n密码 / password (shown once): {password}" if generated else ""))
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def users_list(context: Context, as_json):
+    """List users with their roles."""
+    from medbridge.accounts.service import list_users
+
+    with context.database.session() as session:
+        rows = [_user_dict(u) for u in list_users(session)]
+    _emit(as_json, rows, "\n".join(f"{r['username']:<20} {'active' if r['active'] else 'DISABLED':<9} "
+                                   f"{', '.join(r['roles'])}" for r in rows) or "没有用户 / no users")
+
+
+@users.command("disable")
+@click.argument("username")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+@handles_domain_errors
+def users_disable(context: Context, username, as_json):
+    """Disable a user: their sessions end and their API tokens stop working at once."""
+    _set_active(context, username, False, as_json)
+
+
+@users.command("enable")
+@click.argument("username")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+@handles_domain_errors
+def users_enable(context: Context, username, as_json):
+    """Enable a disabled user again."""
+    _set_active(context, username, True, as_json)
+
+
+def _set_active(context: Context, username: str, active: bool, as_json: bool) -> None:
+    from medbridge.accounts import audit
+    from medbridge.accounts.service import get_user, set_active
+
+    with context.database.session() as session:
+        user = get_user(session, username)
+        set_active(session, user, active)
+        audit.record(session, COMMAND_LINE, "user.enable" if active else "user.disable", "user", user.id)
+        data = _user_dict(user)
+    _emit(as_json, data, f"{data['username']}: {'已启用 / enabled' if active else '已停用 / disabled'}")
+
+
+@users.command("reset-password")
+@click.argument("username")
+@click.option("--generate-password", is_flag=True, help="Make a random password and print it once.")
+@click.option("--password-stdin", is_flag=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+@handles_domain_errors
+def users_reset_password(context: Context, username, generate_password, password_stdin, as_json):
+    """Set a new password; the user's open sessions end."""
+    from medbridge.accounts import audit
+    from medbridge.accounts.service import get_user, reset_password
+
+    password, generated = _read_password(generate_password, password_stdin)
+    with context.database.session() as session:
+        user = get_user(session, username)
+        reset_password(session, user, password)
+        audit.record(session, COMMAND_LINE, "user.reset_password", "user", user.id)
+    _emit(as_json, {"username": username, **({"password": password} if generated else {})},
+          "密码已重置 / password reset" + (f"\n密码 / password (shown once): {password}" if generated else ""))
+
+
+@users.command("role")
+@click.argument("username")
+@click.option("--add", "to_add", multiple=True, help="Role to give (repeatable).")
+@click.option("--remove", "to_remove", multiple=True, help="Role to take away (repeatable).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+@handles_domain_errors
+def users_role(context: Context, username, to_add, to_remove, as_json):
+    """Give or take away roles."""
+    from medbridge.accounts import audit
+    from medbridge.accounts.service import add_role, get_user, remove_role
+
+    with context.database.session() as session:
+        user = get_user(session, username)
+        for text in to_add:
+            add_role(session, user, text)
+        for text in to_remove:
+            remove_role(session, user, text)
+        audit.record(session, COMMAND_LINE, "user.roles", "user", user.id, added=list(to_add), removed=list(to_remove))
+        data = _user_dict(user)
+    _emit(as_json, data, f"{data['username']}: {', '.join(data['roles']) or '—'}")
+
+
+@users.command("token")
+@click.argument("username")
+@click.option("--name", default="", help="What the token is for.")
+@click.option("--days", type=int, default=None, help="Expire after this many days (default: never).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+@handles_domain_errors
+def users_token(context: Context, username, name, days, as_json):
+    """Make an API token for scripts (send it as `Authorization: Bearer TOKEN`); shown once."""
+    from medbridge.accounts import audit
+    from medbridge.accounts.service import create_token, get_user
+
+    with context.database.session() as session:
+        user = get_user(session, username)
+        token = create_token(session, user, name=name, days=days)
+        audit.record(session, COMMAND_LINE, "token.create", "user", user.id, name=name)
+    _emit(as_json, {"username": username, "token": token}, f"API token (shown once): {token}")
+
+
+@main.command()
+@click.option("--action", default="", help="Prefix of the action, e.g. outcome. or access.")
+@click.option("--user", "username", default="")
+@click.option("--limit", default=100, show_default=True)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write CSV here.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def audit(context: Context, action, username, limit, csv_path, as_json):
+    """Show or export the audit trail. 审计日志"""
+    from medbridge.accounts.audit import events_csv, list_events
+
+    with context.database.session() as session:
+        events, total = list_events(session, action=action, username=username, per_page=limit)
+        rows = [{"at": e.at, "username": e.username, "action": e.action, "target_type": e.target_type,
+                 "target_id": e.target_id, "detail": e.detail} for e in events]
+        if csv_path:
+            csv_path.write_bytes(events_csv(events))
+    _emit(as_json, {"total": total, "events": rows}, "\n".join(
+        f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['username']:<16} {r['action']:<22} {r['target_type']} "
+        f"{r['target_id'] or ''} {r['detail']}" for r in rows) or "没有记录 / no events")

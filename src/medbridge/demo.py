@@ -785,3 +785,34 @@ def remove_demo(session: Session) -> dict:
     session.execute(delete(Organization).where(Organization.is_demo.is_(True)), execution_options=quiet)
     session.expire_all()
     return counts
+
+
+DEMO_ACCOUNT_PREFIX = "demo-"
+
+
+def create_demo_accounts(session: Session) -> list[dict]:
+    """Three accounts to try the roles with, each with a fresh random password (shown once).
+
+    demo-admin (administrator), demo-tto (the tech-transfer office of the demo hospital with the
+    most restricted outcomes) and demo-member (a member of a demo enterprise). Existing demo
+    accounts are left alone: reset their passwords with `medbridge users reset-password`.
+    """
+    from medbridge.accounts.models import User
+    from medbridge.accounts.service import create_user, generate_password
+
+    restricted = session.execute(
+        select(Outcome.owner_id, func.count()).where(Outcome.is_demo.is_(True), Outcome.confidentiality != "public")
+        .group_by(Outcome.owner_id).order_by(func.count().desc(), Outcome.owner_id).limit(1)).first()
+    enterprise = session.scalar(select(Organization.id).where(
+        Organization.is_demo.is_(True), Organization.kind == "enterprise").order_by(Organization.id).limit(1))
+    wanted = [("demo-admin", "演示管理员", ["admin"]),
+              ("demo-tto", "演示成果转化办", [f"tto:{restricted[0]}"] if restricted else []),
+              ("demo-member", "演示企业用户", [f"member:{enterprise}"] if enterprise else [])]
+    accounts = []
+    for username, display_name, roles in wanted:
+        if session.scalar(select(User.id).where(User.username == username)) or not roles:
+            continue
+        password = generate_password()
+        user = create_user(session, username, password, display_name=display_name, roles=roles)
+        accounts.append({"username": user.username, "roles": roles, "password": password})
+    return accounts

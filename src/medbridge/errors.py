@@ -13,3 +13,11 @@ class ValidationError(ValueError):
 
 class NotFound(LookupError):
     """The thing asked for does not exist."""
+
+
+class Forbidden(PermissionError):
+    """The person may not do this; status 401 when signing in would help, else 403."""
+
+    def __init__(self, message: str, status: int = 403):
+        self.status = status
+        super().__init__(message)

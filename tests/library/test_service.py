@@ -2,6 +2,8 @@
 
 import pytest
 
+from medbridge.accounts.policy import COMMAND_LINE
+
 from medbridge.errors import ValidationError
 from medbridge.library import service
 from medbridge.library.models import OutcomeVersion
@@ -105,20 +107,20 @@ def test_list_filters_sorts_and_pages(session):
     for i in range(3):
         service.create_outcome(session, outcome_data(tianjin, code=f"T-{i}", field="tcm", title=f"中药方剂{i}"),
                                author="a")
-    page = service.list_outcomes(session, service.OutcomeFilters(region="天津市"))
+    page = service.list_outcomes(session, service.OutcomeFilters(region="天津市"), COMMAND_LINE)
     assert page.total == 3 and {o.code for o in page.items} == {"T-0", "T-1", "T-2"}
-    page = service.list_outcomes(session, service.OutcomeFilters(q="方剂", sort="code"))
+    page = service.list_outcomes(session, service.OutcomeFilters(q="方剂", sort="code"), COMMAND_LINE)
     assert [o.code for o in page.items] == ["T-0", "T-1", "T-2"]
     page = service.list_outcomes(session, service.OutcomeFilters(owner_id=beijing.id, sort="-trl",
-                                                                  per_page=2, page=2))
+                                                                  per_page=2, page=2), COMMAND_LINE)
     assert page.total == 5 and page.pages == 3 and [o.trl for o in page.items] == [3, 2]
 
 
 def test_bad_sort_and_page_size_are_refused(session):
     with pytest.raises(ValidationError):
-        service.list_outcomes(session, service.OutcomeFilters(sort="password"))
+        service.list_outcomes(session, service.OutcomeFilters(sort="password"), COMMAND_LINE)
     with pytest.raises(ValidationError):
-        service.list_outcomes(session, service.OutcomeFilters(per_page=100000))
+        service.list_outcomes(session, service.OutcomeFilters(per_page=100000), COMMAND_LINE)
 
 
 def test_saving_a_rubric_regrades_every_outcome(session):
@@ -141,4 +143,4 @@ def test_a_rolled_back_unit_of_work_leaves_nothing_even_with_savepoints(db):
                 service.create_outcome(s, outcome_data(None, owner_id=owner_id), author="a")
             raise RuntimeError("crash after the savepoint was released")
     with db.session() as s:
-        assert service.list_outcomes(s, service.OutcomeFilters()).total == 0
+        assert service.list_outcomes(s, service.OutcomeFilters(), COMMAND_LINE).total == 0

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from medbridge.accounts.policy import COMMAND_LINE
 from medbridge.library import service, spreadsheet
 from medbridge.library.models import Outcome, OutcomeVersion
 from medbridge.library.service import OutcomeFilters
@@ -83,7 +84,7 @@ def error_rows(report) -> list[int]:
 
 def test_a_clean_csv_with_chinese_headers_creates_every_row(session, hospital):
     content = csv_file(table(zh_row("T-001"), zh_row("T-002", 成果类型="器械/设备", 阶段="样机/原型")))
-    report = import_outcomes(session, "成果.csv", content, author="alice")
+    report = import_outcomes(session, "成果.csv", content, author="alice", viewer=COMMAND_LINE)
     assert report.to_dict() == {"ok": True, "dry_run": False, "total_rows": 2, "created": 2, "updated": 0,
                                 "unchanged": 0, "errors": [], "file_error": None, "ignored_columns": []}
     outcome = service.get_outcome_by_ref(session, "T-001")
@@ -98,7 +99,7 @@ def test_a_clean_csv_with_chinese_headers_creates_every_row(session, hospital):
 
 def test_a_clean_xlsx_with_english_headers_creates_every_row(session, hospital):
     content = xlsx_file(table(en_row("T-001"), en_row(2024017, TRL=None, Kind="device")))
-    report = import_outcomes(session, "outcomes.xlsx", content, author="alice")
+    report = import_outcomes(session, "outcomes.xlsx", content, author="alice", viewer=COMMAND_LINE)
     assert (report.ok, report.created) == (True, 2)
     first, numbered = service.get_outcome_by_ref(session, "T-001"), service.get_outcome_by_ref(session, "2024017")
     assert (first.trl, first.market_size, first.inventors) == (6, 12.5, ["Zhang San", "Li Si"])
@@ -108,7 +109,7 @@ def test_a_clean_xlsx_with_english_headers_creates_every_row(session, hospital):
 def test_cells_typed_by_excel_are_read_as_people_see_them(session, hospital):
     row = en_row(" T-009 ", TRL=7.0, Summary=datetime.date(2024, 5, 1), Contact=None,
                  **{"Market size (100M CNY)": "1,200亿元"})
-    assert import_outcomes(session, "typed.xlsx", xlsx_file(table(row)), author="alice").ok
+    assert import_outcomes(session, "typed.xlsx", xlsx_file(table(row)), author="alice", viewer=COMMAND_LINE).ok
     outcome = service.get_outcome_by_ref(session, "T-009")
     assert (outcome.trl, outcome.summary, outcome.contact, outcome.market_size) == (7, "2024-05-01", "", 1200.0)
 
@@ -116,13 +117,13 @@ def test_cells_typed_by_excel_are_read_as_people_see_them(session, hospital):
 def test_unicode_text_saved_by_excel_is_accepted(session, hospital):
     rows = table(zh_row("T-001"))
     content = "\n".join("\t".join(str(cell) for cell in row) for row in rows).encode("utf-16")  # with BOM
-    assert import_outcomes(session, "unicode.csv", content, author="alice").created == 1
+    assert import_outcomes(session, "unicode.csv", content, author="alice", viewer=COMMAND_LINE).created == 1
 
 
 def test_headers_match_synonyms_ignoring_case_and_spaces(session, hospital):
     rows = [["成果名称", " 项目编号 ", "完成单位", "TYPE", "研发阶段", "trl", "技术领域", "备注"],
             ["一种可降解镁合金血管支架", "T-001", "天坛医院", "器械/设备", "样机/原型", "5", "高端医疗器械", "二期"]]
-    report = import_outcomes(session, "sheet.csv", csv_file(rows), author="alice")
+    report = import_outcomes(session, "sheet.csv", csv_file(rows), author="alice", viewer=COMMAND_LINE)
     assert report.ok and report.ignored_columns == ["备注"]
     outcome = service.get_outcome_by_ref(session, "T-001")
     assert (outcome.title, outcome.kind, outcome.trl, outcome.field) == (
@@ -131,7 +132,7 @@ def test_headers_match_synonyms_ignoring_case_and_spaces(session, hospital):
 
 def test_a_blank_field_is_suggested_from_the_text(session, hospital):
     report = import_outcomes(session, "a.csv", csv_file(table(zh_row("T-001", 领域="", 名称="基于深度学习的人工智能辅助诊断算法"))),
-                             author="alice")
+                             author="alice", viewer=COMMAND_LINE)
     assert report.ok
     outcome = service.get_outcome_by_ref(session, "T-001")
     assert (outcome.field, outcome.field_source) == ("ai_medicine", "suggested")
@@ -144,7 +145,7 @@ def test_fifty_rows_with_three_bad_ones_write_nothing_and_name_exactly_those_row
     rows[9]["成果类型"] = "飞船"                       # row 11
     rows[24]["技术成熟度TRL"] = "12"                   # row 26
     rows[39]["编号"] = "T-000"                         # row 41 repeats row 2's code
-    report = import_outcomes(session, "batch.xlsx", xlsx_file(table(*rows)), author="alice")
+    report = import_outcomes(session, "batch.xlsx", xlsx_file(table(*rows)), author="alice", viewer=COMMAND_LINE)
     assert not report.ok and report.file_error is None
     assert report.total_rows == 50
     assert [(e["row"], e["column"], e["field"]) for e in report.errors] == [
@@ -157,7 +158,7 @@ def test_fifty_rows_with_three_bad_ones_write_nothing_and_name_exactly_those_row
 def test_wrong_values_are_reported_cell_by_cell_at_once(session, hospital):
     bad = zh_row("T 001", 技术成熟度TRL="六", 成果类型="飞船", 所属机构="不存在的医院",
                  专利="CN1:奇怪类型", **{"市场规模(亿元)": "很多"})
-    report = import_outcomes(session, "bad.csv", csv_file(table(zh_row("T-000"), bad)), author="alice")
+    report = import_outcomes(session, "bad.csv", csv_file(table(zh_row("T-000"), bad)), author="alice", viewer=COMMAND_LINE)
     assert {(e["row"], e["column"], e["field"]) for e in report.errors} == {
         (3, "编号", "code"), (3, "技术成熟度TRL", "trl"), (3, "成果类型", "kind"), (3, "所属机构", "owner"),
         (3, "专利", "patents"), (3, "市场规模(亿元)", "market_size")}
@@ -166,13 +167,13 @@ def test_wrong_values_are_reported_cell_by_cell_at_once(session, hospital):
 
 
 def test_a_missing_required_value_names_its_column(session, hospital):
-    report = import_outcomes(session, "a.csv", csv_file(table(zh_row("T-001", 名称=""))), author="alice")
+    report = import_outcomes(session, "a.csv", csv_file(table(zh_row("T-001", 名称=""))), author="alice", viewer=COMMAND_LINE)
     assert report.errors == [{"row": 2, "column": "名称", "field": "title", "message": "必填 / required"}]
 
 
 def test_duplicate_codes_in_the_file_are_reported_on_each_later_row(session, hospital):
     rows = table(zh_row("T-001"), zh_row("T-002"), zh_row("T-001"), zh_row("T-001"))
-    report = import_outcomes(session, "dup.csv", csv_file(rows), author="alice")
+    report = import_outcomes(session, "dup.csv", csv_file(rows), author="alice", viewer=COMMAND_LINE)
     assert [(e["row"], e["field"]) for e in report.errors] == [(4, "code"), (5, "code")]
     assert all("第2行" in e["message"] for e in report.errors)
     assert outcome_count(session) == 0
@@ -180,26 +181,26 @@ def test_duplicate_codes_in_the_file_are_reported_on_each_later_row(session, hos
 
 def test_an_explicit_add_of_an_existing_code_is_an_error(session, hospital):
     service.create_outcome(session, outcome_data(hospital, code="T-001"), author="alice")
-    report = import_outcomes(session, "a.csv", csv_file(table(zh_row("T-001", 操作="新增"))), author="bob")
+    report = import_outcomes(session, "a.csv", csv_file(table(zh_row("T-001", 操作="新增"))), author="bob", viewer=COMMAND_LINE)
     assert [(e["row"], e["field"]) for e in report.errors] == [(2, "code")]
     assert "已存在" in report.errors[0]["message"]
 
 
 def test_an_update_of_an_unknown_code_is_an_error(session, hospital):
-    report = import_outcomes(session, "a.csv", csv_file(table(zh_row("T-404", 操作="UPDATE"))), author="bob")
+    report = import_outcomes(session, "a.csv", csv_file(table(zh_row("T-404", 操作="UPDATE"))), author="bob", viewer=COMMAND_LINE)
     assert [(e["row"], e["field"]) for e in report.errors] == [(2, "code")]
     assert "不存在" in report.errors[0]["message"]
 
 
 def test_an_unknown_action_is_an_error(session, hospital):
-    report = import_outcomes(session, "a.csv", csv_file(table(zh_row("T-001", 操作="删除"))), author="bob")
+    report = import_outcomes(session, "a.csv", csv_file(table(zh_row("T-001", 操作="删除"))), author="bob", viewer=COMMAND_LINE)
     assert report.errors[0]["column"] == "操作" and report.errors[0]["field"] == "action"
 
 
 def test_blank_rows_are_skipped_and_row_numbers_stay_as_excel_shows_them(session, hospital):
     rows = table(zh_row("T-001"), zh_row("T-002", 成果类型="飞船"))
     rows.insert(2, [""] * len(rows[0]))   # a blank spreadsheet row 3
-    report = import_outcomes(session, "gap.xlsx", xlsx_file(rows), author="alice")
+    report = import_outcomes(session, "gap.xlsx", xlsx_file(rows), author="alice", viewer=COMMAND_LINE)
     assert report.total_rows == 2 and error_rows(report) == [4]
 
 
@@ -210,7 +211,7 @@ def test_update_rows_change_only_their_non_blank_cells_as_a_new_version(session,
     title = outcome.title
     rows = table({"编号": "T-001", "名称": "", "所属机构": "", "成果类型": "", "阶段": "注册申报",
                   "技术成熟度TRL": "8", "操作": "更新"})
-    report = import_outcomes(session, "更新.csv", csv_file(rows), author="bob")
+    report = import_outcomes(session, "更新.csv", csv_file(rows), author="bob", viewer=COMMAND_LINE)
     assert (report.ok, report.created, report.updated) == (True, 0, 1)
     assert (outcome.version, outcome.trl, outcome.stage, outcome.title) == (2, 8, "registration", title)
     latest = service.list_versions(session, outcome)[0]
@@ -220,7 +221,7 @@ def test_update_rows_change_only_their_non_blank_cells_as_a_new_version(session,
 def test_a_blank_action_adds_new_codes_and_updates_existing_ones(session, hospital):
     service.create_outcome(session, outcome_data(hospital, code="T-001", trl=6), author="alice")
     rows = table(zh_row("T-001", 技术成熟度TRL="7"), zh_row("T-002"))
-    report = import_outcomes(session, "mixed.csv", csv_file(rows), author="bob")
+    report = import_outcomes(session, "mixed.csv", csv_file(rows), author="bob", viewer=COMMAND_LINE)
     assert (report.created, report.updated) == (1, 1)
     assert service.get_outcome_by_ref(session, "T-001").trl == 7
 
@@ -228,7 +229,7 @@ def test_a_blank_action_adds_new_codes_and_updates_existing_ones(session, hospit
 def test_dry_run_checks_and_counts_but_writes_nothing(session, hospital):
     service.create_outcome(session, outcome_data(hospital, code="T-001", trl=6), author="alice")
     rows = table(zh_row("T-001", 技术成熟度TRL="7"), zh_row("T-002"), zh_row("T-003"))
-    report = import_outcomes(session, "a.csv", csv_file(rows), author="bob", dry_run=True)
+    report = import_outcomes(session, "a.csv", csv_file(rows), author="bob", dry_run=True, viewer=COMMAND_LINE)
     assert (report.ok, report.dry_run, report.created, report.updated) == (True, True, 2, 1)
     assert (outcome_count(session), version_count(session)) == (1, 1)
     assert service.get_outcome_by_ref(session, "T-001").trl == 6
@@ -247,7 +248,7 @@ def test_a_crash_while_writing_leaves_the_database_as_it_was(session, hospital, 
     monkeypatch.setattr(service, "insert_outcome", insert_failing_on_third)
     rows = table(zh_row("T-000", 技术成熟度TRL="8"), *(zh_row(f"T-00{n}") for n in range(1, 5)))
     with pytest.raises(RuntimeError, match="disk full"):
-        import_outcomes(session, "a.csv", csv_file(rows), author="bob")
+        import_outcomes(session, "a.csv", csv_file(rows), author="bob", viewer=COMMAND_LINE)
     assert (outcome_count(session), version_count(session)) == (1, 1)
     session.refresh(existing)
     assert (existing.trl, existing.version) == (6, 1)
@@ -257,7 +258,7 @@ def test_a_crash_while_writing_leaves_the_database_as_it_was(session, hospital, 
 
 def test_gbk_csv_from_chinese_excel_is_accepted(session, hospital):
     for encoding, code in (("gbk", "T-001"), ("gb18030", "T-002"), ("utf-8", "T-003")):
-        report = import_outcomes(session, "a.csv", csv_file(table(zh_row(code)), encoding), author="alice")
+        report = import_outcomes(session, "a.csv", csv_file(table(zh_row(code)), encoding), author="alice", viewer=COMMAND_LINE)
         assert report.ok, (encoding, report)
     assert service.get_outcome_by_ref(session, "T-001").title.startswith("脑卒中")
 
@@ -269,7 +270,7 @@ def test_gbk_csv_from_chinese_excel_is_accepted(session, hospital):
     (xlsx_file([["code"], ["T-1"]]), ".xlsx"),                             # a workbook named .csv
 ])
 def test_binary_or_undecodable_csv_is_refused(session, content, problem):
-    report = import_outcomes(session, "a.csv", content, author="alice")
+    report = import_outcomes(session, "a.csv", content, author="alice", viewer=COMMAND_LINE)
     assert not report.ok and problem in report.file_error
 
 
@@ -277,46 +278,46 @@ def test_binary_or_undecodable_csv_is_refused(session, content, problem):
     ("a.csv", b""), ("a.csv", "\ufeff\r\n\r\n".encode()), ("a.xlsx", xlsx_file([])),
 ])
 def test_an_empty_file_is_refused(session, filename, content):
-    report = import_outcomes(session, filename, content, author="alice")
+    report = import_outcomes(session, filename, content, author="alice", viewer=COMMAND_LINE)
     assert report.file_error == "文件是空的 / the file is empty"
 
 
 def test_a_header_without_data_rows_is_refused(session):
-    report = import_outcomes(session, "a.csv", csv_file([list(zh_row("T-1"))]), author="alice")
+    report = import_outcomes(session, "a.csv", csv_file([list(zh_row("T-1"))]), author="alice", viewer=COMMAND_LINE)
     assert "没有数据行" in report.file_error
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(session, monkeypatch):
     monkeypatch.setattr(spreadsheet, "_collect", lambda *a: pytest.fail("the file was parsed"))
-    report = import_outcomes(session, "big.xlsx", b"\0" * 2048, author="alice", max_bytes=1024)
+    report = import_outcomes(session, "big.xlsx", b"\0" * 2048, author="alice", max_bytes=1024, viewer=COMMAND_LINE)
     assert report.file_error.startswith("文件大小2.0KB，超过1.0KB上限")
 
 
 def test_too_many_rows_refuses_the_whole_file(session, hospital):
     content = csv_file(table(*(zh_row(f"T-{n}") for n in range(6))))
-    report = import_outcomes(session, "a.csv", content, author="alice", max_rows=5)
+    report = import_outcomes(session, "a.csv", content, author="alice", max_rows=5, viewer=COMMAND_LINE)
     assert "5" in report.file_error and outcome_count(session) == 0
-    assert import_outcomes(session, "a.csv", content, author="alice", max_rows=6).created == 6
+    assert import_outcomes(session, "a.csv", content, author="alice", max_rows=6, viewer=COMMAND_LINE).created == 6
 
 
 def test_old_excel_xls_is_refused_with_advice(session):
-    report = import_outcomes(session, "旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, author="a")
+    report = import_outcomes(session, "旧表.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, author="a", viewer=COMMAND_LINE)
     assert ".xls" in report.file_error and ".xlsx" in report.file_error and "CSV" in report.file_error
 
 
 @pytest.mark.parametrize("content", [xlsx_file(table(zh_row("T-1")))[:400], b"not a zip at all"])
 def test_a_corrupted_xlsx_is_refused(session, content):
-    report = import_outcomes(session, "a.xlsx", content, author="alice")
+    report = import_outcomes(session, "a.xlsx", content, author="alice", viewer=COMMAND_LINE)
     assert "无法读取该Excel文件" in report.file_error
 
 
 def test_an_unknown_file_type_is_refused(session):
-    assert ".pdf" in import_outcomes(session, "a.pdf", b"%PDF-1.7", author="alice").file_error
+    assert ".pdf" in import_outcomes(session, "a.pdf", b"%PDF-1.7", author="alice", viewer=COMMAND_LINE).file_error
 
 
 def test_an_unknown_column_is_refused_naming_it_and_the_accepted_headers(session, hospital):
     content = csv_file(table(zh_row("T-001", 颜色="红")))
-    report = import_outcomes(session, "a.csv", content, author="alice")
+    report = import_outcomes(session, "a.csv", content, author="alice", viewer=COMMAND_LINE)
     assert "颜色" in report.file_error and "技术成熟度TRL" in report.file_error and "Accepted" in report.file_error
     assert outcome_count(session) == 0
 
@@ -324,20 +325,20 @@ def test_an_unknown_column_is_refused_naming_it_and_the_accepted_headers(session
 def test_a_missing_required_column_is_refused(session, hospital):
     row = zh_row("T-001")
     del row["阶段"]
-    report = import_outcomes(session, "a.csv", csv_file(table(row)), author="alice")
+    report = import_outcomes(session, "a.csv", csv_file(table(row)), author="alice", viewer=COMMAND_LINE)
     assert report.file_error == "缺少必填列：阶段 / required columns missing: Stage"
 
 
 def test_the_same_column_twice_is_refused(session, hospital):
     content = csv_file(table(zh_row("T-001", Title="x")))
-    assert "名称" in import_outcomes(session, "a.csv", content, author="alice").file_error
+    assert "名称" in import_outcomes(session, "a.csv", content, author="alice", viewer=COMMAND_LINE).file_error
 
 
 def test_data_under_a_blank_header_is_refused(session, hospital):
     rows = table(zh_row("T-001"))
     rows[0].append("")
     rows[1].append("遗漏的数据")
-    assert "no header" in import_outcomes(session, "a.csv", csv_file(rows), author="alice").file_error
+    assert "no header" in import_outcomes(session, "a.csv", csv_file(rows), author="alice", viewer=COMMAND_LINE).file_error
 
 
 # --- export -------------------------------------------------------------------------------
@@ -350,7 +351,7 @@ def read_csv_export(content: bytes) -> list[dict]:
 def test_export_writes_the_filtered_outcomes_with_labels(session, hospital):
     service.create_outcome(session, outcome_data(hospital, code="S-1", transfer_modes=["license", "equity"]), author="a")
     service.create_outcome(session, outcome_data(hospital, code="D-1", kind="device", title="血管支架"), author="a")
-    [row] = read_csv_export(export_outcomes(session, OutcomeFilters(kind="software"), "csv"))
+    [row] = read_csv_export(export_outcomes(session, OutcomeFilters(kind="software"), "csv", COMMAND_LINE))
     assert list(row)[:4] == ["编号", "名称", "简介", "所属机构"]
     assert list(row)[-4:] == ["等级", "评分", "版本", "更新时间(UTC)"]
     assert (row["编号"], row["所属机构"], row["成果类型"], row["阶段"]) == ("S-1", TIANTAN, "软件/算法", "临床试验")
@@ -362,13 +363,13 @@ def test_export_writes_the_filtered_outcomes_with_labels(session, hospital):
 def test_export_ignores_pagination(session, hospital):
     for n in range(3):
         service.create_outcome(session, outcome_data(hospital, code=f"T-{n}"), author="a")
-    rows = read_csv_export(export_outcomes(session, OutcomeFilters(per_page=1, page=2), "csv"))
+    rows = read_csv_export(export_outcomes(session, OutcomeFilters(per_page=1, page=2), "csv", COMMAND_LINE))
     assert len(rows) == 3
 
 
 def test_xlsx_export_in_english(session, hospital):
     service.create_outcome(session, outcome_data(hospital, code="S-1"), author="a")
-    workbook = openpyxl.load_workbook(io.BytesIO(export_outcomes(session, OutcomeFilters(), "xlsx", "en")))
+    workbook = openpyxl.load_workbook(io.BytesIO(export_outcomes(session, OutcomeFilters(), "xlsx", COMMAND_LINE, "en")))
     header, row = workbook.worksheets[0].iter_rows(values_only=True)
     record = dict(zip(header, row))
     assert (record["Kind"], record["Stage"], record["TRL"]) == ("Software", "Clinical trial", 6)
@@ -378,9 +379,9 @@ def test_xlsx_export_in_english(session, hospital):
 def test_text_that_looks_like_a_formula_is_exported_as_text(session, hospital):
     service.create_outcome(session, outcome_data(hospital, code="F-1", title="=HYPERLINK(\"x\")",
                                                  contact="+86 10 0000"), author="a")
-    [row] = read_csv_export(export_outcomes(session, OutcomeFilters(), "csv"))
+    [row] = read_csv_export(export_outcomes(session, OutcomeFilters(), "csv", COMMAND_LINE))
     assert (row["名称"], row["联系人"]) == ("'=HYPERLINK(\"x\")", "'+86 10 0000")
-    workbook = openpyxl.load_workbook(io.BytesIO(export_outcomes(session, OutcomeFilters(), "xlsx")))
+    workbook = openpyxl.load_workbook(io.BytesIO(export_outcomes(session, OutcomeFilters(), "xlsx", COMMAND_LINE)))
     assert workbook.worksheets[0]["B2"].data_type == "s"
 
 
@@ -398,8 +399,8 @@ def test_an_exported_file_imports_back_without_changing_anything(session, hospit
                  {"number": "PCT/CN2022/1", "type": "pct", "status": "expired"}]), author="alice")
     before = {o.code: service.snapshot(o) for o in session.scalars(select(Outcome))}
 
-    exported = export_outcomes(session, OutcomeFilters(), fmt, lang)
-    report = import_outcomes(session, f"export.{fmt}", exported, author="bob")
+    exported = export_outcomes(session, OutcomeFilters(), fmt, COMMAND_LINE, lang)
+    report = import_outcomes(session, f"export.{fmt}", exported, author="bob", viewer=COMMAND_LINE)
 
     assert report.errors == [] and report.file_error is None
     assert (report.ok, report.created, report.updated, report.unchanged) == (True, 0, 0, 3)
@@ -412,10 +413,10 @@ def test_an_exported_file_imports_back_without_changing_anything(session, hospit
 
 @pytest.mark.parametrize("fmt, lang", [("xlsx", "zh"), ("csv", "en")])
 def test_the_template_imports_once_its_example_names_a_real_organization(session, fmt, lang):
-    report = import_outcomes(session, f"template.{fmt}", template(fmt, lang), author="a", dry_run=True)
+    report = import_outcomes(session, f"template.{fmt}", template(fmt, lang), author="a", dry_run=True, viewer=COMMAND_LINE)
     assert [(e["row"], e["field"]) for e in report.errors] == [(2, "owner")]
     make_org(session, name=spreadsheet._example_value("owner", lang))
-    report = import_outcomes(session, f"template.{fmt}", template(fmt, lang), author="a", dry_run=True)
+    report = import_outcomes(session, f"template.{fmt}", template(fmt, lang), author="a", dry_run=True, viewer=COMMAND_LINE)
     assert (report.ok, report.created) == (True, 1)
 
 

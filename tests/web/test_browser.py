@@ -10,9 +10,11 @@ import re
 import socket
 import threading
 import time
+from datetime import date, timedelta
 
 import pytest
 
+from medbridge.accounts.service import create_user
 from medbridge.app import create_app
 from medbridge.db import Database
 from medbridge.library import service
@@ -23,6 +25,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 FIELDS = ("ai_medicine", "tcm", "ivd")  # outcome i gets FIELDS[i % 3]: ten of each
 OUTCOMES = 30
+# BR-003 (of the hospital) shows only its summary to others; its detail holds this.
+RESTRICTED = 3
+SECRET = "多孔钛合金支架的烧结工艺参数（保密）"
+PASSWORD = "browser-test-password"
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,9 +42,13 @@ def seed(database: Database) -> None:
                   make_org(session, name="海河大学（测试）", kind="university", province="天津市", city="天津市"),
                   make_org(session, name="浦西生物科技有限公司（测试）", kind="enterprise", province="上海市", city="上海市")]
         for i in range(OUTCOMES):
+            restricted = {"confidentiality": "summary", "summary": SECRET} if i == RESTRICTED else {}
             service.create_outcome(session, outcome_data(
                 owners[i % len(owners)], code=f"BR-{i:03d}", title=f"浏览器测试成果{i:02d}",
-                field=FIELDS[i % 3], trl=1 + i % 9, market_size=5 * (i + 1)), author="种子数据")
+                field=FIELDS[i % 3], trl=1 + i % 9, market_size=5 * (i + 1), **restricted), author="种子数据")
+        create_user(session, "br-admin", PASSWORD, roles=["admin"])
+        create_user(session, "br-tto", PASSWORD, display_name="京南医院转化办", roles=["tto:京南医院"])
+        create_user(session, "br-member", PASSWORD, display_name="浦西企业用户", roles=["member:浦西生物科技有限公司（测试）"])
 
 
 def free_port() -> int:
@@ -93,6 +103,21 @@ def rows(page):
     return page.locator("table.outcomes tbody tr")
 
 
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server}/")
+    page.click("#sign-in")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-button")
+    page.wait_for_selector("#signed-in-as")
+    assert username in page.locator("#signed-in-as").inner_text()
+
+
+def sign_out(page):
+    page.click("#logout")
+    page.wait_for_selector("#sign-in")
+
+
 def test_filter_the_library_open_an_outcome_and_read_its_grade_and_history(page, live_server):
     page.goto(f"{live_server}/outcomes")
     assert page.locator("h1").inner_text() == "成果库"
@@ -129,25 +154,66 @@ def test_filter_the_library_open_an_outcome_and_read_its_grade_and_history(page,
 
 
 def test_edit_in_the_browser_then_see_the_new_version_and_switch_language(page, live_server):
+    sign_in(page, live_server, "br-admin")
     page.goto(f"{live_server}/outcomes?q=成果07")
     rows(page).locator("td.title a").click()
     page.get_by_role("link", name="编辑", exact=True).click()
     page.fill("#trl", "12")
-    page.fill("#author", "浏览器用户")
+    page.fill("#reason", "完成临床验证")
     page.click("#save")
     # The bad value comes back next to its field, with the rest of the form as typed.
     assert "应为1到9的整数" in page.locator("#trl-error").inner_text()
-    assert page.input_value("#author") == "浏览器用户"
+    assert page.input_value("#reason") == "完成临床验证"
 
     page.fill("#trl", "9")
-    page.fill("#reason", "完成临床验证")
     page.click("#save")
     page.wait_for_url(re.compile(r"notice=saved"))
     assert "已保存为新版本" in page.locator(".notice").inner_text()
     latest = page.locator("#history li.version").first
-    assert "浏览器用户" in latest.inner_text() and "完成临床验证" in latest.inner_text()
+    assert "br-admin" in latest.inner_text() and "完成临床验证" in latest.inner_text()
 
     page.click("a.lang-switch")
     page.wait_for_load_state()
     assert page.locator("#breakdown thead").inner_text().startswith("Criterion")
     assert "Technology readiness" in page.locator("#breakdown").inner_text()
+
+
+def test_a_member_requests_the_detail_the_owner_approves_and_the_member_reads_it(page, live_server):
+    # An enterprise member finds the outcome: only its summary, and a way to ask for the rest.
+    sign_in(page, live_server, "br-member")
+    page.goto(f"{live_server}/outcomes")
+    page.fill("#q", "成果03")
+    page.press("#q", "Enter")
+    page.wait_for_url(re.compile(r"q="))
+    assert rows(page).locator("td.code").all_inner_texts() == [f"BR-{RESTRICTED:03d}"]
+    rows(page).locator("td.title a").click()
+    page.wait_for_url(re.compile(r"/outcomes/\d+$"))
+    outcome_url = page.url
+    assert "仅摘要：详情需申请" in page.locator("#summary-only").inner_text()
+    assert SECRET not in page.content()
+    assert page.locator("#breakdown").count() == 0 and page.locator("#history-link").count() == 0
+    page.fill("#message", "拟洽谈许可，已可签署保密协议")
+    page.click("#request-access")
+    page.wait_for_url(re.compile(r"notice=access_requested"))
+    assert "已申请，等待审批" in page.locator("#request-pending").inner_text()
+    sign_out(page)
+
+    # The hospital's tech-transfer office approves it, with an NDA and an end date.
+    sign_in(page, live_server, "br-tto")
+    page.click("text=访问申请")
+    page.wait_for_url(re.compile(r"/access$"))
+    request = page.locator("#pending .request").first
+    assert "浦西企业用户" in request.inner_text() and "拟洽谈许可" in request.inner_text()
+    request.locator("input[name=nda_reference]").fill("NDA-BR-001")
+    request.locator("input[name=expires]").fill((date.today() + timedelta(days=90)).isoformat())
+    request.locator("button.approve").click()
+    page.wait_for_url(re.compile(r"notice=access_granted"))
+    assert "已授权查看详情" in page.locator(".notice").inner_text()
+    sign_out(page)
+
+    # The member now reads the detail.
+    sign_in(page, live_server, "br-member")
+    page.goto(outcome_url)
+    assert page.locator("#summary-only").count() == 0
+    assert SECRET in page.locator("section.summary").inner_text()
+    assert page.locator("#breakdown tbody tr").count() == 6

@@ -7,71 +7,15 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-import warnings
 
 import pytest
 
-from medbridge.app import create_app
+from medbridge.accounts.policy import COMMAND_LINE
 from medbridge.library import service
-from medbridge.library.models import Outcome
 from medbridge.library.service import OutcomeFilters
 from medbridge.registry import service as registry
-from medbridge.registry.service import find_organization
-from medbridge.web.forms import form_from_outcome
 from tests.factories import make_org, outcome_data
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # starlette's notice about httpx vs httpx2
-    from fastapi.testclient import TestClient
-
-
-@pytest.fixture
-def client(db):
-    with TestClient(create_app(db)) as client:
-        yield client
-
-
-@pytest.fixture
-def english(client):
-    client.cookies.set("lang", "en")
-    return client
-
-
-def add_outcomes(db, count=1, is_demo=False, **overrides) -> list[int]:
-    """`count` outcomes of one owner; every third is TCM, the rest AI (so filters have work to do)."""
-    with db.session() as session:
-        owner = find_organization(session, "北京天坛医院（测试）") or make_org(session)
-        ids = []
-        for i in range(count):
-            field = "tcm" if i % 3 == 0 else "ai_medicine"
-            data = outcome_data(owner, code=f"T-{i:03d}", title=f"成果{i:03d}号", field=field, trl=1 + i % 9)
-            data.update(overrides)
-            ids.append(service.create_outcome(session, data, author="alice", is_demo=is_demo).id)
-        return ids
-
-
-def load(db, outcome_id) -> Outcome:
-    with db.session() as session:
-        outcome = service.get_outcome(session, outcome_id)
-        service.list_versions(session, outcome)
-        return outcome
-
-
-def versions(db, outcome_id) -> list:
-    with db.session() as session:
-        return service.list_versions(session, service.get_outcome(session, outcome_id))
-
-
-def edit_form(db, outcome_id, lang="zh", **changes) -> dict:
-    """What the edit form posts when someone changes only `changes`."""
-    with db.session() as session:
-        values = form_from_outcome(service.get_outcome(session, outcome_id), lang)
-    values.update({"author": "bob", "reason": "补充数据"}, **changes)
-    return values
-
-
-def codes_in(page: str) -> list[str]:
-    return re.findall(r'<td class="code">([^<]+)</td>', page)
+from tests.web.helpers import add_outcomes, codes_in, edit_form, load, sign_in, versions
 
 
 # --- the list ---------------------------------------------------------------------------
@@ -114,7 +58,8 @@ def test_the_list_sorts_and_survives_malformed_parameters(client, db):
     assert page.status_code == 200 and len(codes_in(page.text)) == 5
 
 
-def test_the_list_filters_by_owner_region_grade_and_confidentiality(client, db):
+def test_the_list_filters_by_owner_region_grade_and_confidentiality(admin, db):
+    client = admin
     with db.session() as session:
         beijing = make_org(session, name="北京甲医院")
         shanghai = make_org(session, name="上海乙医院", province="上海市", city="上海市")
@@ -163,7 +108,8 @@ def test_a_suggested_field_shows_its_confidence(client, db):
     assert f"系统建议（置信度 {confidence:.0%}）" in page
 
 
-def test_what_people_typed_is_shown_as_text_never_as_markup(client, db):
+def test_what_people_typed_is_shown_as_text_never_as_markup(admin, db):
+    client = admin
     [outcome_id] = add_outcomes(db, 1, title="<script>alert(1)</script>")
     for url in (f"/outcomes/{outcome_id}", "/outcomes", f"/outcomes/{outcome_id}/edit"):
         page = client.get(url).text
@@ -182,61 +128,61 @@ def test_english_detail_uses_english_labels_and_reasons(english, db):
 
 # --- editing ----------------------------------------------------------------------------
 
-def test_a_bad_value_reshows_the_form_with_the_error_and_changes_nothing(client, db):
+def test_a_bad_value_reshows_the_form_with_the_error_and_changes_nothing(admin, db):
     [outcome_id] = add_outcomes(db, 1)
     before = load(db, outcome_id)
     posted = edit_form(db, outcome_id, title="改过的名称", trl="12", market_size="很多")
-    page = client.post(f"/outcomes/{outcome_id}/edit", data=posted, follow_redirects=False)
+    page = admin.post(f"/outcomes/{outcome_id}/edit", data=posted, follow_redirects=False)
     assert page.status_code == 422
     assert "表单有 2 处问题" in page.text
     assert re.search(r'name="trl" id="trl" value="12"[^>]*aria-invalid="true"', page.text)
     assert 'id="trl-error">应为1到9的整数' in page.text
     assert 'id="market_size-error">“很多”不是数字' in page.text
     assert 'value="改过的名称"' in page.text  # nothing the user typed is lost
-    assert 'value="bob"' in page.text
+    assert 'value="补充数据"' in page.text
     after = load(db, outcome_id)
     assert (after.version, after.title, after.trl) == (before.version, before.title, before.trl)
 
 
-def test_an_edit_needs_a_name_and_reports_field_problems_too(client, db):
+def test_a_too_long_reason_is_refused_and_field_problems_are_reported_too(admin, db):
     [outcome_id] = add_outcomes(db, 1)
-    posted = edit_form(db, outcome_id, author=" ", owner="不存在的医院", title="新名称")
-    page = client.post(f"/outcomes/{outcome_id}/edit", data=posted)
+    posted = edit_form(db, outcome_id, reason="很" * 501, owner="不存在的医院", title="新名称")
+    page = admin.post(f"/outcomes/{outcome_id}/edit", data=posted)
     assert page.status_code == 422
-    assert 'id="author-error">请填写修改人' in page.text
+    assert 'id="reason-error">修改原因最长500字' in page.text
     assert 'id="owner-error">机构“不存在的医院”不存在' in page.text
     assert load(db, outcome_id).version == 1
 
 
-def test_an_edit_is_a_new_version_with_its_author_and_reason(client, db):
+def test_an_edit_is_a_new_version_by_the_signed_in_person_with_a_reason(client, db):
     [outcome_id] = add_outcomes(db, 1)
-    posted = edit_form(db, outcome_id, trl="8", title="升级后的成果", author="王老师")
+    sign_in(client, db, "wang.tto", "tto:北京天坛医院（测试）")
+    posted = edit_form(db, outcome_id, trl="8", title="升级后的成果")
+    assert "author" not in posted and 'name="author"' not in client.get(f"/outcomes/{outcome_id}/edit").text
     response = client.post(f"/outcomes/{outcome_id}/edit", data=posted, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == f"/outcomes/{outcome_id}?notice=saved"
     outcome = load(db, outcome_id)
     assert (outcome.version, outcome.title, outcome.trl) == (2, "升级后的成果", 8)
     latest = versions(db, outcome_id)[0]
-    assert (latest.number, latest.author, latest.reason) == (2, "王老师", "补充数据")
+    assert (latest.number, latest.author, latest.reason) == (2, "wang.tto", "补充数据")
 
     page = client.get(response.headers["location"])
     assert "已保存为新版本" in page.text
     assert "升级后的成果" in page.text
-    # The name is remembered for the next form.
-    assert 'value="王老师"' in client.get(f"/outcomes/{outcome_id}/edit").text
     history = client.get(f"/outcomes/{outcome_id}/history").text
-    assert "王老师" in history and "补充数据" in history
+    assert "wang.tto" in history and "补充数据" in history
     assert "<del>1</del> → <ins>8</ins>" in history
 
 
-def test_saving_the_form_unchanged_writes_no_version(client, db):
+def test_saving_the_form_unchanged_writes_no_version(admin, db):
     with db.session() as session:
         owner = make_org(session)
         outcome = service.create_outcome(session, outcome_data(owner, summary="第一行\n第二行", keywords=["脑", "CT"],
                                                                transfer_modes=["license", "equity"]), author="a")
         outcome_id = outcome.id
     for lang in ("zh", "en"):
-        response = client.post(f"/outcomes/{outcome_id}/edit", data=edit_form(db, outcome_id, lang,
+        response = admin.post(f"/outcomes/{outcome_id}/edit", data=edit_form(db, outcome_id, lang,
                                summary="第一行\r\n第二行"), follow_redirects=False)
         assert response.headers["location"].endswith("notice=unchanged")
     assert load(db, outcome_id).version == 1
@@ -245,8 +191,10 @@ def test_saving_the_form_unchanged_writes_no_version(client, db):
 def test_a_new_outcome_is_created_with_the_suggested_field(client, db):
     with db.session() as session:
         make_org(session, name="测试医院")
+    sign_in(client, db, "carol", "tto:测试医院")
+    assert 'name="owner" id="owner" value="测试医院"' in client.get("/outcomes/new").text  # her only organization
     form = {"code": "NEW-1", "title": "基于深度学习的CT影像辅助诊断算法", "summary": "人工智能 辅助诊断",
-            "owner": "测试医院", "kind": "software", "field": "", "stage": "lab", "author": "carol"}
+            "owner": "测试医院", "kind": "software", "field": "", "stage": "lab"}
     suggested = client.post("/outcomes/new", data={**form, "action": "suggest"})
     assert suggested.status_code == 200
     assert "分类建议：数智医学/AI诊疗（置信度" in suggested.text
@@ -264,22 +212,22 @@ def test_a_new_outcome_is_created_with_the_suggested_field(client, db):
         assert service.list_versions(session, outcome)[0].author == "carol"
 
 
-def test_a_new_outcome_with_errors_keeps_everything_typed(client, db):
-    page = client.post("/outcomes/new", data={"code": "bad code!", "title": "某成果", "owner": "", "kind": "飞船",
-                                              "stage": "lab", "transfer_modes": ["license", "equity"],
-                                              "author": "carol"})
+def test_a_new_outcome_with_errors_keeps_everything_typed(admin, db):
+    page = admin.post("/outcomes/new", data={"code": "bad code!", "title": "某成果", "owner": "", "kind": "飞船",
+                                             "stage": "lab", "transfer_modes": ["license", "equity"]})
     assert page.status_code == 422
     for name in ("code", "owner", "kind"):
         assert f'id="{name}-error"' in page.text
     assert 'value="bad code!"' in page.text and 'value="某成果"' in page.text
     assert 'value="license" checked' in page.text and 'value="equity" checked' in page.text
     with db.session() as session:
-        assert service.list_outcomes(session, OutcomeFilters()).total == 0
+        assert service.list_outcomes(session, OutcomeFilters(), COMMAND_LINE).total == 0
 
 
 # --- history, diff, restore -------------------------------------------------------------
 
-def test_the_diff_shows_what_changed_between_any_two_versions(client, db):
+def test_the_diff_shows_what_changed_between_any_two_versions(admin, db):
+    client = admin
     [outcome_id] = add_outcomes(db, 1)
     client.post(f"/outcomes/{outcome_id}/edit", data=edit_form(db, outcome_id, trl="7"))
     client.post(f"/outcomes/{outcome_id}/edit", data=edit_form(db, outcome_id, title="第三版名称"))
@@ -291,7 +239,8 @@ def test_the_diff_shows_what_changed_between_any_two_versions(client, db):
     assert client.get(f"/outcomes/{outcome_id}/diff?a=1&b=9").status_code == 404
 
 
-def test_restoring_asks_for_confirmation_then_makes_a_new_version(client, db):
+def test_restoring_asks_for_confirmation_then_makes_a_new_version(admin, db):
+    client = admin
     [outcome_id] = add_outcomes(db, 1)
     client.post(f"/outcomes/{outcome_id}/edit", data=edit_form(db, outcome_id, trl="9", title="改坏了"))
     confirm = client.get(f"/outcomes/{outcome_id}/restore/1")
@@ -300,16 +249,15 @@ def test_restoring_asks_for_confirmation_then_makes_a_new_version(client, db):
     assert "<del>改坏了</del>" in confirm.text  # what restoring will undo
     assert load(db, outcome_id).version == 2  # looking is not restoring
 
-    refused = client.post(f"/outcomes/{outcome_id}/restore/1", data={"author": ""})
+    refused = client.post(f"/outcomes/{outcome_id}/restore/1", data={"reason": "太长" * 300})
     assert refused.status_code == 422 and load(db, outcome_id).version == 2
 
-    done = client.post(f"/outcomes/{outcome_id}/restore/1", data={"author": "dave", "reason": "误改"},
-                       follow_redirects=False)
+    done = client.post(f"/outcomes/{outcome_id}/restore/1", data={"reason": "误改"}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"].endswith("notice=restored")
     outcome = load(db, outcome_id)
     assert (outcome.version, outcome.title, outcome.trl) == (3, "成果000号", 1)
-    assert (versions(db, outcome_id)[0].author, versions(db, outcome_id)[0].reason) == ("dave", "误改")
-    assert client.post(f"/outcomes/{outcome_id}/restore/7", data={"author": "dave"}).status_code == 404
+    assert (versions(db, outcome_id)[0].author, versions(db, outcome_id)[0].reason) == ("admin", "误改")
+    assert client.post(f"/outcomes/{outcome_id}/restore/7", data={}).status_code == 404
 
 
 # --- language, errors -------------------------------------------------------------------
@@ -333,7 +281,8 @@ def test_the_language_switch_sets_a_cookie_and_goes_back(client, db):
 @pytest.mark.parametrize("url", ["/outcomes/999", "/outcomes/999/edit", "/outcomes/999/history",
                                  "/organizations/999", "/no/such/page", "/outcomes/abc", "/export.pdf",
                                  "/outcomes/1/diff?a=x"])
-def test_unknown_things_get_one_plain_404_page(client, db, url):
+def test_unknown_things_get_one_plain_404_page(admin, db, url):
+    client = admin
     add_outcomes(db, 1)
     page = client.get(url)
     assert page.status_code == 404
@@ -387,11 +336,12 @@ def test_an_organization_page_lists_its_people_with_titles_and_expertise(client,
 
 def test_the_rubric_can_be_edited_and_regrades_every_outcome(client, db):
     add_outcomes(db, 3)
+    sign_in(client, db, "eve", "admin")
     page = client.get("/rubric")
     assert page.status_code == 200 and "技术成熟度(TRL)" in page.text
     form = dict(re.findall(r'name="((?:weight|points|min)\.[^"]+)" id="[^"]+" value="([^"]*)"', page.text))
     assert form["weight.maturity"] == "25"
-    form.update({"weight.maturity": "50", "author": "eve", "reason": "更看重成熟度"})
+    form.update({"weight.maturity": "50", "reason": "更看重成熟度"})
     saved = client.post("/rubric", data=form, follow_redirects=False)
     assert saved.status_code == 303
     shown = client.get(saved.headers["location"]).text
@@ -399,13 +349,13 @@ def test_the_rubric_can_be_edited_and_regrades_every_outcome(client, db):
     assert 'name="weight.maturity" id="weight.maturity" value="50"' in shown
     with db.session() as session:
         assert service.current_rubric(session).author == "eve"
-        assert {o.rubric_version for o in service.list_outcomes(session, OutcomeFilters()).items} == {2}
+        assert {o.rubric_version for o in service.list_outcomes(session, OutcomeFilters(), COMMAND_LINE).items} == {2}
 
 
-def test_rubric_errors_are_shown_and_nothing_is_saved(client, db):
+def test_rubric_errors_are_shown_and_nothing_is_saved(admin, db):
+    client = admin
     page = client.get("/rubric")
     form = dict(re.findall(r'name="((?:weight|points|min)\.[^"]+)" id="[^"]+" value="([^"]*)"', page.text))
-    form["author"] = "eve"
     not_a_number = client.post("/rubric", data={**form, "weight.ip": "很多"})
     assert not_a_number.status_code == 422
     assert 'id="weight.ip-error">不是数字' in not_a_number.text
@@ -423,15 +373,16 @@ def test_rubric_errors_are_shown_and_nothing_is_saved(client, db):
 HEADER = "编号,名称,所属机构,成果类型,领域,阶段,技术成熟度TRL\n"
 
 
-def upload(client, text: str, dry_run=False, author="frank", name="outcomes.csv"):
-    data = {"author": author}
+def upload(client, text: str, dry_run=False, name="outcomes.csv"):
+    data = {}
     if dry_run:
         data["dry_run"] = "1"
     return client.post("/import", data=data, files={"file": (name, text.encode("utf-8"), "text/csv")},
                        follow_redirects=False)
 
 
-def test_an_import_with_bad_rows_lists_them_and_writes_nothing(client, db):
+def test_an_import_with_bad_rows_lists_them_and_writes_nothing(admin, db):
+    client = admin
     with db.session() as session:
         make_org(session, name="测试医院")
     sheet = HEADER + "IMP-1,好成果,测试医院,软件/算法,数智医学/AI诊疗,实验室研究,4\n" \
@@ -443,17 +394,18 @@ def test_an_import_with_bad_rows_lists_them_and_writes_nothing(client, db):
     assert ("3", "所属机构") in {(row, column) for row, column, _ in rows}
     assert ("3", "技术成熟度TRL") in {(row, column) for row, column, _ in rows}
     with db.session() as session:
-        assert service.list_outcomes(session, OutcomeFilters()).total == 0
+        assert service.list_outcomes(session, OutcomeFilters(), COMMAND_LINE).total == 0
 
 
 def test_a_dry_run_counts_and_a_real_import_writes(client, db):
     with db.session() as session:
         make_org(session, name="测试医院")
+    sign_in(client, db, "frank", "tto:测试医院")
     sheet = HEADER + "IMP-1,好成果,测试医院,软件/算法,数智医学/AI诊疗,实验室研究,4\n"
     trial = upload(client, sheet, dry_run=True)
     assert trial.status_code == 200 and "检查通过（试运行，未导入）" in trial.text
     with db.session() as session:
-        assert service.list_outcomes(session, OutcomeFilters()).total == 0
+        assert service.list_outcomes(session, OutcomeFilters(), COMMAND_LINE).total == 0
 
     done = upload(client, sheet)
     assert done.status_code == 303
@@ -463,21 +415,22 @@ def test_a_dry_run_counts_and_a_real_import_writes(client, db):
         assert service.list_versions(session, outcome)[0].author == "frank"
 
 
-def test_an_import_needs_a_file_and_a_name(client):
-    page = client.post("/import", data={"author": ""})
+def test_an_import_needs_a_file(admin):
+    page = admin.post("/import", data={})
     assert page.status_code == 422
-    assert 'id="file-error"' in page.text and 'id="author-error"' in page.text
+    assert 'id="file-error"' in page.text
 
 
-def test_an_oversized_upload_is_refused_politely(client, db):
+def test_an_oversized_upload_is_refused_politely(admin, db):
+    client = admin
     client.app.state.settings = dataclasses.replace(client.app.state.settings, max_upload_bytes=100)
     page = upload(client, HEADER + "x" * 200)
     assert page.status_code == 413
     assert "文件超过" in page.text and "未导入" in page.text
 
 
-def test_a_broken_file_is_reported(client):
-    page = upload(client, "not a spreadsheet", name="outcomes.xlsx")
+def test_a_broken_file_is_reported(admin):
+    page = upload(admin, "not a spreadsheet", name="outcomes.xlsx")
     assert page.status_code == 422 and "无法读取文件，未导入任何数据" in page.text
 
 

@@ -2,10 +2,65 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Optional
+import re
+from datetime import datetime, timezone
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+# Times are stored as naive UTC; they leave as RFC 3339 with the offset said (…+00:00).
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _iso_only(value: Any) -> Any:
+    """A time must be written as one (2025-03-01T09:00:00+08:00), not as a number of seconds."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _ISO_TIME.match(value.strip()):
+        raise ValueError("expected an ISO 8601 date and time, e.g. 2025-03-01T09:00:00+08:00")
+    return value
+
+
+# A time given by a caller: ISO 8601, UTC when no offset is given.
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+# A required text that must not be blank.
+Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
+
+
+def has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, BaseModel):
+        return any(has_nul(getattr(value, name)) for name in type(value).model_fields)
+    return False
+
+
+NUL_MESSAGE = "不能包含NUL字符 / must not contain NUL characters"
+
+
+class Input(BaseModel):
+    """A request body: unknown fields are refused (a misspelt field is not silently dropped), and
+    so is the NUL character, which PostgreSQL cannot store in text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if has_nul(value):
+            raise ValueError(NUL_MESSAGE)
+        return value
 
 
 class ErrorItem(BaseModel):
@@ -35,9 +90,9 @@ class OrganizationOut(OrganizationRef):
     is_demo: bool
 
 
-class OrganizationIn(BaseModel):
-    name: str
-    kind: str = Field(description="hospital, university, institute, enterprise, investor, incubator, park, "
+class OrganizationIn(Input):
+    name: Text
+    kind: Text = Field(description="hospital, university, institute, enterprise, investor, incubator, park, "
                                   "government, alliance, media, service_platform (or a Chinese label)")
     aliases: list[str] = []
     parent: Optional[str] = Field(None, description="parent organization id, name or alias")
@@ -63,8 +118,8 @@ class PersonOut(BaseModel):
     titles: list[TitleOut]
 
 
-class PersonIn(BaseModel):
-    name: str
+class PersonIn(Input):
+    name: Text
     expertise: list[str] = []
     email: str = ""
     titles: list[tuple[str, str]] = Field([], description="[[organization id, name or alias, title], …]")
@@ -90,6 +145,9 @@ class BreakdownItem(BaseModel):
 
 
 class OutcomeSummary(BaseModel):
+    """One outcome in a list. `detail_hidden` is true when the caller sees only the summary
+    fields of a summary-level outcome: then `trl` (part of the detail) is null."""
+
     model_config = ConfigDict(from_attributes=True)
     id: int
     code: str
@@ -98,41 +156,46 @@ class OutcomeSummary(BaseModel):
     kind: str
     field: str
     stage: str
-    trl: Optional[int]
+    trl: Optional[int] = None
     grade: Optional[str]
     score: Optional[float]
     confidentiality: str
     version: int
-    updated_at: datetime
+    updated_at: UtcDateTime
     is_demo: bool
+    detail_level: Literal["full", "summary"] = "full"
+    detail_hidden: bool = False
 
 
 class OutcomeOut(OutcomeSummary):
-    summary: str
-    inventors: list[str]
-    field_source: str
-    field_confidence: Optional[float]
-    segment: str
-    patents: list[Patent]
-    clinical_trial_id: str
-    regulatory_status: str
-    market_size: Optional[float]
-    transfer_modes: list[str]
-    keywords: list[str]
-    contact: str
-    grade_breakdown: list[BreakdownItem]
-    rubric_version: Optional[int]
-    created_at: datetime
+    """One outcome. With `detail_level` "summary" (and `detail_hidden` true) only the summary
+    fields are filled and every detail field is null: ask the owner for access to see them."""
+
+    summary: Optional[str] = None
+    inventors: Optional[list[str]] = None
+    field_source: Optional[str] = None
+    field_confidence: Optional[float] = None
+    segment: Optional[str] = None
+    patents: Optional[list[Patent]] = None
+    clinical_trial_id: Optional[str] = None
+    regulatory_status: Optional[str] = None
+    market_size: Optional[float] = None
+    transfer_modes: Optional[list[str]] = None
+    keywords: Optional[list[str]] = None
+    contact: Optional[str] = None
+    grade_breakdown: Optional[list[BreakdownItem]] = None
+    rubric_version: Optional[int] = None
+    created_at: UtcDateTime
 
 
-class OutcomeIn(BaseModel):
+class OutcomeIn(Input):
     """Field values may be keys (software) or labels in Chinese or English (软件/算法)."""
 
-    code: str
-    title: str
-    owner: str = Field(description="owner organization id, name or alias")
-    kind: str
-    stage: str
+    code: Text
+    title: Text
+    owner: Text = Field(description="owner organization id, name or alias")
+    kind: Text
+    stage: Text
     field: str = Field("", description="left blank, it is suggested from the text when the classifier is sure")
     summary: str = ""
     inventors: list[str] = []
@@ -146,11 +209,10 @@ class OutcomeIn(BaseModel):
     confidentiality: str = "public"
     keywords: list[str] = []
     contact: str = ""
-    author: str = Field("api", description="who makes the change (kept in the history)")
-    reason: str = ""
+    reason: str = Field("", max_length=500, description="why (kept in the history; the author is the signed-in user)")
 
 
-class OutcomePatch(BaseModel):
+class OutcomePatch(Input):
     """Only the fields given change; the change becomes a new version."""
 
     code: Optional[str] = None
@@ -171,8 +233,7 @@ class OutcomePatch(BaseModel):
     confidentiality: Optional[str] = None
     keywords: Optional[list[str]] = None
     contact: Optional[str] = None
-    author: str = "api"
-    reason: str = ""
+    reason: str = Field("", max_length=500, description="why (kept in the history)")
 
 
 class ChangeResult(BaseModel):
@@ -185,7 +246,7 @@ class VersionOut(BaseModel):
     number: int
     author: str
     reason: str
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class VersionDetail(VersionOut):
@@ -198,9 +259,8 @@ class DiffItem(BaseModel):
     after: Any
 
 
-class RestoreIn(BaseModel):
-    author: str = "api"
-    reason: str = ""
+class RestoreIn(Input):
+    reason: str = Field("", max_length=500)
 
 
 class Page(BaseModel):
@@ -222,7 +282,7 @@ class PersonPage(Page):
     items: list[PersonOut]
 
 
-class SuggestIn(BaseModel):
+class SuggestIn(Input):
     text: str = Field(max_length=20_000)
 
 
@@ -245,13 +305,12 @@ class RubricOut(BaseModel):
     data: dict[str, Any]
     author: str
     reason: str
-    created_at: datetime
+    created_at: UtcDateTime
 
 
-class RubricIn(BaseModel):
+class RubricIn(Input):
     data: dict[str, Any]
-    author: str = "api"
-    reason: str = ""
+    reason: str = Field("", max_length=500)
 
 
 class RubricSaved(BaseModel):
@@ -265,3 +324,127 @@ class GradeOut(BaseModel):
     score: float
     grade: str
     breakdown: list[BreakdownItem]
+
+
+# --- who is asking --------------------------------------------------------------------------
+
+class RoleOut(BaseModel):
+    role: str
+    organization: Optional[OrganizationRef] = None
+
+
+class MeOut(BaseModel):
+    authenticated: bool
+    username: Optional[str] = None
+    display_name: Optional[str] = None
+    roles: list[RoleOut] = []
+    via: Literal["token", "cookie", ""] = Field("", description="how the caller proved who they are")
+    csrf_token: Optional[str] = Field(None, description="for cookie sessions: send it as X-CSRF-Token on writes")
+
+
+class LoginIn(Input):
+    username: str = Field(max_length=200)
+    password: str = Field(max_length=1000)
+
+
+class LoginOut(BaseModel):
+    username: str
+    csrf_token: str = Field(description="send it as X-CSRF-Token with every write made with the cookie")
+    expires_at: UtcDateTime
+
+
+# --- access to restricted detail ------------------------------------------------------------
+
+class AccessRequestIn(Input):
+    message: str = Field("", max_length=2000, description="why you need the detail, who you are")
+
+
+class DecisionIn(Input):
+    approve: bool
+    nda_reference: str = Field("", max_length=200, description="the NDA signed, if any")
+    expires_at: Optional[IsoDateTime] = Field(None, description="when the access ends (UTC if no offset is given)")
+    note: str = Field("", max_length=2000)
+
+
+class GrantIn(Input):
+    """Open the detail directly to one user or one organization (every member of it)."""
+
+    username: Optional[str] = Field(None, max_length=64)
+    organization: Optional[str] = Field(None, max_length=300, description="organization id, name or alias")
+    nda_reference: str = Field("", max_length=200)
+    expires_at: Optional[IsoDateTime] = Field(None, description="when the access ends (UTC if no offset is given)")
+    note: str = Field("", max_length=2000)
+
+
+class OutcomeRef(BaseModel):
+    id: int
+    code: Optional[str] = None
+    title: Optional[str] = None
+
+
+class GrantOut(BaseModel):
+    id: int
+    outcome: OutcomeRef
+    status: Literal["requested", "granted", "refused", "revoked"]
+    username: Optional[str] = Field(None, description="the user the access is for")
+    organization: Optional[OrganizationRef] = Field(None, description="or the organization")
+    message: str
+    nda_reference: str
+    expires_at: Optional[UtcDateTime]
+    requested_by: Optional[str]
+    decided_by: Optional[str]
+    decision_note: str
+    created_at: UtcDateTime
+    decided_at: Optional[UtcDateTime]
+
+
+class AccessRequestsOut(BaseModel):
+    mine: list[GrantOut] = Field(description="requests I made and access granted to me or my organizations")
+    to_decide: list[GrantOut] = Field(description="requests on outcomes my office manages")
+
+
+# --- audit trail ----------------------------------------------------------------------------
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    at: UtcDateTime
+    username: str
+    action: str
+    target_type: str
+    target_id: Optional[int]
+    detail: dict[str, Any]
+    client: str
+
+
+class AuditPage(Page):
+    items: list[AuditEventOut]
+
+
+# What any route may answer: every router documents these. FastAPI's own input checks are
+# reported in the same {field, message} shape as the domain's (see routes._request_validation_error),
+# and a bearer token that is wrong is refused on every route, reads included.
+INVALID_INPUT = {400: {"model": ErrorResponse, "description": "a body that cannot be read (not UTF-8, not JSON)"},
+                 401: {"model": ErrorResponse, "description": "an invalid or expired API token"},
+                 422: {"model": ErrorResponse, "description": "invalid input: every problem, by field"}}
+
+
+class ImportProblem(BaseModel):
+    row: Optional[int] = Field(None, description="the row as Excel numbers it")
+    column: Optional[str] = Field(None, description="the column's header as written")
+    field: Optional[str] = None
+    message: str
+
+
+class ImportReportOut(BaseModel):
+    """What an import did or, as a dry run, would do; or why it did nothing (then `ok` is false)."""
+
+    ok: bool
+    dry_run: bool
+    total_rows: int
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ImportProblem]
+    file_error: Optional[str]
+    ignored_columns: list[str]

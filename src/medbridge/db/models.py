@@ -1,4 +1,7 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
+from medbridge.accounts.models import (  # noqa: F401
+    AccessGrant, ApiToken, AuditEvent, LoginAttempt, LoginSession, RoleGrant, User,
+)
 from medbridge.library.models import Outcome, OutcomeVersion, Rubric  # noqa: F401
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle  # noqa: F401

@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Mapping
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from medbridge.accounts.policy import Viewer, full_detail_condition, visible_condition
 from medbridge.db.base import utcnow
 from medbridge.errors import NotFound, ValidationError
 from medbridge.library.classification import suggest_field
@@ -131,12 +132,14 @@ def get_outcome_by_ref(session: Session, ref: str | int) -> Outcome:
     return outcome
 
 
-def filtered_query(filters: OutcomeFilters):
-    query = select(Outcome)
+def filtered_query(filters: OutcomeFilters, viewer: Viewer):
+    """Outcomes matching the filters among those the viewer may know exist."""
+    query = select(Outcome).where(visible_condition(viewer))
     if filters.q:
         pattern = f"%{filters.q.strip()}%"
-        query = query.where(or_(Outcome.title.like(pattern), Outcome.summary.like(pattern),
-                                Outcome.code.like(pattern)))
+        # The summary is searched only where the viewer may read it, or a match would leak it.
+        in_detail = and_(Outcome.summary.like(pattern), full_detail_condition(viewer))
+        query = query.where(or_(Outcome.title.like(pattern), Outcome.code.like(pattern), in_detail))
     for name in ("field", "kind", "stage", "grade", "confidentiality"):
         value = getattr(filters, name)
         if value:
@@ -161,23 +164,23 @@ def _ordered(query, sort: str):
     return query.order_by(*keys, Outcome.id.desc())
 
 
-def list_outcomes(session: Session, filters: OutcomeFilters) -> Page:
+def list_outcomes(session: Session, filters: OutcomeFilters, viewer: Viewer) -> Page:
     filters.validated()
-    query = filtered_query(filters)
+    query = filtered_query(filters, viewer)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     query = _ordered(query, filters.sort).offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
     return Page(items=list(session.scalars(query)), total=total, page=filters.page, per_page=filters.per_page)
 
 
-def iter_outcomes(session: Session, filters: OutcomeFilters):
+def iter_outcomes(session: Session, filters: OutcomeFilters, viewer: Viewer):
     """Every outcome matching the filters (ignoring pagination), in the filters' order."""
-    query = _ordered(filtered_query(filters.validated()), filters.sort)
+    query = _ordered(filtered_query(filters.validated(), viewer), filters.sort)
     yield from session.scalars(query.execution_options(yield_per=500))
 
 
-def facet_counts(session: Session, filters: OutcomeFilters, name: str) -> dict[str, int]:
+def facet_counts(session: Session, filters: OutcomeFilters, name: str, viewer: Viewer) -> dict[str, int]:
     """How many outcomes per value of one column, under the other filters."""
-    base = filtered_query(filters).subquery()
+    base = filtered_query(filters, viewer).subquery()
     rows = session.execute(select(base.c[name], func.count()).group_by(base.c[name]))
     return {key: count for key, count in rows if key}
 
@@ -198,9 +201,11 @@ def resolve_owner(session: Session, data: Mapping[str, Any]) -> dict:
     owner = data.pop("owner", None)
     if owner not in (None, "") and data.get("owner_id") in (None, ""):
         org = find_organization(session, owner)
-        data["owner_id"] = org.id if org else str(owner)
+        # An unknown name stays as given, for the message; an unknown number gets a "#" so that
+        # it is not taken for an id (nor overflow the column, when it is a very long number).
+        data["owner_id"] = org.id if org else f"#{owner}" if str(owner).strip().isdigit() else str(owner)
     elif data.get("owner_id") not in (None, "") and str(data["owner_id"]).isdigit():
-        if session.get(Organization, int(data["owner_id"])) is None:
+        if find_organization(session, data["owner_id"]) is None:
             data["owner_id"] = f"#{data['owner_id']}"
     return data
 

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from medbridge.errors import ValidationError
 from medbridge.library import service
+from medbridge.accounts.policy import SUMMARY_FIELDS, Viewer, can_manage, detail_level
 from medbridge.library.fields import EDITABLE_FIELDS, FIELD_LABELS, REQUIRED_FIELDS, clean_outcome_fields
 from medbridge.library.models import Outcome
 from medbridge.library.service import OutcomeFilters
@@ -377,7 +378,7 @@ class RowPlan:
     changes: bool = True       # for an update: would it change anything?
 
 
-def plan_rows(session: Session, sheet: Sheet, columns: Columns) -> tuple[list[RowPlan], list[dict]]:
+def plan_rows(session: Session, sheet: Sheet, columns: Columns, viewer: Viewer) -> tuple[list[RowPlan], list[dict]]:
     """Check every row without writing; returns what to write and every problem found."""
     rows = [(number, _row_values(cells, columns)) for number, cells in sheet.rows]
     existing = _outcomes_by_code(session, {values["code"] for _, values in rows if "code" in values})
@@ -394,7 +395,7 @@ def plan_rows(session: Session, sheet: Sheet, columns: Columns) -> tuple[list[Ro
             plan, found = _check_update(session, number, outcome, values)
         else:
             plan, found = _check_new(session, number, values)
-        problems += found
+        problems += found or _authority(viewer, plan)
         errors += [_locate(number, problem, columns) for problem in problems]
         plans.append(plan)
     return plans, errors
@@ -477,6 +478,14 @@ def _check_update(session: Session, number: int, outcome: Outcome | None, values
     return RowPlan(number, outcome, clean, changes=service.would_change(outcome, clean)), []
 
 
+def _authority(viewer: Viewer, plan: RowPlan) -> list[dict]:
+    """A row may only add or change outcomes of organizations the importer manages."""
+    owners = {plan.values.get("owner_id")} | ({plan.outcome.owner_id} if plan.outcome else set())
+    if all(can_manage(viewer, owner) for owner in owners - {None}):
+        return []
+    return [{"field": "owner", "message": "您无权管理该机构的成果 / you do not manage this organization's outcomes"}]
+
+
 def _locate(number: int, problem: dict, columns: Columns) -> dict:
     key = "owner" if problem["field"] == "owner_id" else problem["field"]
     return {"row": number, "column": columns.header_for(key), "field": key, "message": problem["message"]}
@@ -485,7 +494,7 @@ def _locate(number: int, problem: dict, columns: Columns) -> dict:
 # --- import -------------------------------------------------------------------------------
 
 def import_outcomes(session: Session, filename: str, content: bytes, author: str, dry_run: bool = False,
-                    max_bytes: int = 10 * 1024 * 1024, max_rows: int = 20_000) -> ImportReport:
+                    max_bytes: int = 10 * 1024 * 1024, max_rows: int = 20_000, *, viewer: Viewer) -> ImportReport:
     """Import a .csv or .xlsx sheet of outcomes: every row, or none (see the module docstring).
 
     Rows whose 操作/Action cell is blank are added when their code is new and update the
@@ -500,7 +509,7 @@ def import_outcomes(session: Session, filename: str, content: bytes, author: str
         report.file_error = str(problem)
         return report
     report.total_rows, report.ignored_columns = len(sheet.rows), columns.ignored
-    plans, report.errors = plan_rows(session, sheet, columns)
+    plans, report.errors = plan_rows(session, sheet, columns, viewer)
     if report.errors:
         return report
     if dry_run:
@@ -532,12 +541,13 @@ def _write(session: Session, plans: list[RowPlan], author: str, filename: str) -
 
 # --- export and template ------------------------------------------------------------------
 
-def export_outcomes(session: Session, filters: OutcomeFilters, fmt: str, lang: str = "zh") -> bytes:
-    """Every outcome matching the filters (all pages) as CSV (UTF-8 with BOM) or XLSX."""
+def export_outcomes(session: Session, filters: OutcomeFilters, fmt: str, viewer: Viewer, lang: str = "zh") -> bytes:
+    """Every outcome matching the filters (all pages) that the viewer may see, as CSV (UTF-8
+    with BOM) or XLSX; the detail of summary-only outcomes they may not read is left blank."""
     _check_format(fmt)
     headers = [column_label(key, lang) for key in EXPORT_COLUMNS]
-    rows = ([_display(outcome, key, lang) for key in EXPORT_COLUMNS]
-            for outcome in service.iter_outcomes(session, filters))
+    rows = ([_display(outcome, key, lang) if _may_show(viewer, outcome, key) else "" for key in EXPORT_COLUMNS]
+            for outcome in service.iter_outcomes(session, filters, viewer))
     title = "Outcomes" if lang == "en" else "成果"
     return _csv_bytes(headers, rows) if fmt == "csv" else _xlsx_bytes([(title, headers, rows)])
 
@@ -559,6 +569,10 @@ def template(fmt: str, lang: str = "zh") -> bytes:
 def _check_format(fmt: str) -> None:
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"format must be csv or xlsx, not {fmt!r}")
+
+
+def _may_show(viewer: Viewer, outcome: Outcome, key: str) -> bool:
+    return key in SUMMARY_FIELDS or detail_level(viewer, outcome) == "full"
 
 
 def _display(outcome: Outcome, key: str, lang: str) -> Any:

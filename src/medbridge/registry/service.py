@@ -26,8 +26,10 @@ def organization_index(session: Session) -> dict[str, int]:
 def find_organization(session: Session, name_or_id: str | int) -> Organization | None:
     """By id, exact name or alias."""
     text = str(name_or_id).strip()
-    if text.isdigit():
-        return session.get(Organization, int(text))
+    if text.isdecimal():  # not isdigit(): "¹" is a digit that int() refuses
+        number = int(text)
+        # Past 64 bits SQLite cannot even compare it; no organization has such an id.
+        return session.get(Organization, number) if number < 2**63 else None
     org = session.scalar(select(Organization).where(Organization.name == text))
     if org is None:
         org = session.scalar(select(Organization).join(OrganizationAlias).where(OrganizationAlias.alias == text))

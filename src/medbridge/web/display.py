@@ -63,3 +63,21 @@ def field_provenance(outcome, lang: str) -> str:
         confidence = f"{outcome.field_confidence:.0%}" if outcome.field_confidence is not None else "—"
         return translate("field_suggested", lang, confidence=confidence)
     return translate("field_manual", lang)
+
+
+class SummaryOnly:
+    """An outcome as someone without access to its detail sees it: the summary fields, and
+    nothing else (every other attribute reads as empty), so no template can show the detail."""
+
+    def __init__(self, outcome):
+        self._outcome = outcome
+
+    def __getattr__(self, name: str):
+        from medbridge.accounts.policy import SUMMARY_FIELDS
+
+        return getattr(self._outcome, name) if name in SUMMARY_FIELDS else None
+
+
+def as_seen(outcome, level: str):
+    """The outcome itself at level "full"; its summary only otherwise."""
+    return outcome if level == "full" else SummaryOnly(outcome)

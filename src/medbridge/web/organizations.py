@@ -5,22 +5,23 @@ from __future__ import annotations
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlalchemy.orm import Session
 
+from medbridge.api.deps import Auth
 from medbridge.library import service
 from medbridge.library.service import OutcomeFilters, Page
 from medbridge.registry import service as registry
-from medbridge.web.common import PageRoute, SessionDep, page_numbers, render
+from medbridge.web.common import PageAuthDep, SessionDep, page_numbers, page_router, render
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = page_router()
 
 PER_PAGE = 50
 OUTCOMES_SHOWN = 50
 
 
 @router.get("/organizations")
-def organization_list(request: Request, session: Session = SessionDep):
+def organization_list(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
     params = request.query_params
     criteria = SimpleNamespace(q=(params.get("q") or "").strip()[:200], kind=params.get("kind") or "",
                                region=params.get("region") or "")
@@ -28,7 +29,7 @@ def organization_list(request: Request, session: Session = SessionDep):
     rows, total = registry.list_organizations(session, q=criteria.q, kind=criteria.kind,
                                               region=criteria.region, page=number, per_page=PER_PAGE)
     page = Page(items=rows, total=total, page=number, per_page=PER_PAGE)
-    counts = service.facet_counts(session, OutcomeFilters(), "owner_id")
+    counts = service.facet_counts(session, OutcomeFilters(), "owner_id", auth.viewer)
 
     def query(**overrides) -> str:
         values = {**vars(criteria), **overrides}
@@ -42,9 +43,9 @@ def organization_list(request: Request, session: Session = SessionDep):
 
 
 @router.get("/organizations/{org_id:int}")
-def organization_detail(request: Request, org_id: int, session: Session = SessionDep):
+def organization_detail(request: Request, org_id: int, session: Session = SessionDep, auth: Auth = PageAuthDep):
     org = registry.get_organization(session, org_id)
     outcomes = service.list_outcomes(session, OutcomeFilters(owner_id=org.id, sort="-score",
-                                                             per_page=OUTCOMES_SHOWN))
+                                                             per_page=OUTCOMES_SHOWN), auth.viewer)
     people, _ = registry.list_people(session, organization_id=org.id, per_page=200)
     return render(request, "organizations/detail.html", {"org": org, "outcomes": outcomes, "people": people})

@@ -1,144 +1,216 @@
-"""Pages of the outcome library: list, detail, new, edit, history, diff and restore."""
+"""Pages of the outcome library: list, detail (redacted to the summary where the detail is not
+yours to read), new, edit, delete, history, diff and restore. Every write goes through
+library.actions, which checks who may do it and records it in the audit trail."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from medbridge.errors import NotFound, ValidationError
-from medbridge.library import service
-from medbridge.library.fields import clean_outcome_fields
+from medbridge.accounts import access
+from medbridge.accounts.policy import SUMMARY_FIELDS, Viewer, can_manage, require_manage, require_visible
+from medbridge.api.deps import Auth
+from medbridge.errors import Forbidden, NotFound, ValidationError
+from medbridge.library import actions, service
 from medbridge.library.models import Outcome
 from medbridge.registry import service as registry
 from medbridge.web import forms
-from medbridge.web.common import (FormDep, PageRoute, SORT_CHOICES, SessionDep, author_and_reason, current_lang,
-                                  filters_query, has_filters, outcome_filters, page_numbers, redirect,
-                                  remember_author, render)
+from medbridge.accounts.policy import manages_any, require_some_office
+from medbridge.web.common import (FormDep, PageAuthDep, SORT_CHOICES, SessionDep, client_address, current_lang,
+                                  filters_query, has_filters, outcome_filters, page_numbers,
+                                  page_router, reason_of, redirect, render)
+from medbridge.web.display import DETAIL_FIELDS, as_seen, field_label, field_provenance, show
 from medbridge.web.i18n import translate
-from medbridge.web.display import DETAIL_FIELDS, field_label, field_provenance, show
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = page_router()
 
 RECENT_HISTORY = 5
 
 
 @router.get("/outcomes")
-def outcome_list(request: Request, session: Session = SessionDep):
+def outcome_list(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
     filters = outcome_filters(request.query_params)
-    page = service.list_outcomes(session, filters)
+    page = service.list_outcomes(session, filters, auth.viewer)
     organizations, _ = registry.list_organizations(session, per_page=1000)
     return render(request, "outcomes/list.html", {
         "page": page, "filters": filters, "query": lambda **o: filters_query(filters, **o),
         "page_numbers": page_numbers(page), "filtered": has_filters(filters),
-        "has_demo": bool(service.facet_counts(session, filters, "is_demo")), "organizations": organizations,
-        "regions": registry.regions(session), "sort_choices": SORT_CHOICES,
+        "has_demo": bool(service.facet_counts(session, filters, "is_demo", auth.viewer)),
+        "organizations": organizations, "regions": registry.regions(session), "sort_choices": SORT_CHOICES,
     })
 
 
 @router.get("/outcomes/new")
-def new_outcome_form(request: Request, session: Session = SessionDep):
-    return _form_page(request, session, None, forms.blank_form(), {})
+def new_outcome_form(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
+    require_some_office(auth.viewer)
+    values = forms.blank_form()
+    values["owner"] = _only_managed_organization(session, auth.viewer)
+    return _form_page(request, session, None, values, {})
 
 
 @router.post("/outcomes/new")
-def create_outcome(request: Request, form: FormData = FormDep, session: Session = SessionDep):
-    lang = current_lang(request)
+def create_outcome(request: Request, form: FormData = FormDep, session: Session = SessionDep,
+                   auth: Auth = PageAuthDep):
+    require_some_office(auth.viewer)
     values = forms.form_from_post(form)
     suggested = str(form.get("suggested_field") or "")
     if form.get("action") == "suggest":
         return _suggest(request, session, values, form)
-    author, reason, errors = author_and_reason(form, lang)
+    reason, errors = reason_of(form, current_lang(request))
     data = forms.keep_suggested_provenance(values, forms.outcome_input(values), suggested)
-    try:
-        clean = service.prepare_new_outcome(session, data)
-    except ValidationError as exc:
-        errors.update(forms.errors_by_input(exc.errors))
+    outcome = None
+    if not errors:
+        outcome = _saving(errors, lambda: actions.create(session, auth.viewer, data, reason))
+    else:
+        _saving(errors, lambda: service.prepare_new_outcome(session, data))  # show every problem at once
     if errors:
         return _form_page(request, session, None, values, errors, form, suggested=suggested)
-    outcome = service.insert_outcome(session, clean, author, reason or "新建 / created")
-    return remember_author(redirect(f"/outcomes/{outcome.id}", notice="created"), author)
+    return redirect(f"/outcomes/{outcome.id}", notice="created")
 
 
 @router.get("/outcomes/{outcome_id:int}")
-def outcome_detail(request: Request, outcome_id: int, session: Session = SessionDep):
-    outcome = service.get_outcome(session, outcome_id)
-    lang = current_lang(request)
-    return render(request, "outcomes/detail.html", {
-        "outcome": outcome, "details": [(field_label(n, lang), _show(outcome, n, lang)) for n in DETAIL_FIELDS],
-        "provenance": field_provenance(outcome, lang),
-        "history": history_entries(session, outcome, lang)[:RECENT_HISTORY],
-    })
+def outcome_detail(request: Request, outcome_id: int, session: Session = SessionDep, auth: Auth = PageAuthDep):
+    outcome, level = actions.view(session, auth.viewer, outcome_id, client=client_address(request))
+    return detail_page(request, session, auth.viewer, outcome, level)
 
 
 @router.get("/outcomes/{outcome_id:int}/edit")
-def edit_outcome_form(request: Request, outcome_id: int, session: Session = SessionDep):
-    outcome = service.get_outcome(session, outcome_id)
+def edit_outcome_form(request: Request, outcome_id: int, session: Session = SessionDep, auth: Auth = PageAuthDep):
+    outcome = managed_outcome(session, auth.viewer, outcome_id)
     return _form_page(request, session, outcome, forms.form_from_outcome(outcome, current_lang(request)), {})
 
 
 @router.post("/outcomes/{outcome_id:int}/edit")
-def update_outcome(request: Request, outcome_id: int, form: FormData = FormDep, session: Session = SessionDep):
-    outcome = service.get_outcome(session, outcome_id)
+def update_outcome(request: Request, outcome_id: int, form: FormData = FormDep, session: Session = SessionDep,
+                   auth: Auth = PageAuthDep):
+    outcome = managed_outcome(session, auth.viewer, outcome_id)
     values = forms.form_from_post(form)
-    author, reason, errors = author_and_reason(form, current_lang(request))
+    reason, errors = reason_of(form, current_lang(request))
     data = forms.outcome_input(values)
-    if errors:
-        # Nothing may be written without a name, but the other problems are worth showing now too.
-        _, field_errors = clean_outcome_fields(service.resolve_owner(session, data))
-        errors.update(forms.errors_by_input(field_errors))
+    changed = False
+    if not errors:
+        changed = _saving(errors, lambda: actions.update(session, auth.viewer, outcome, data, reason))
     else:
-        try:
-            changed = service.update_outcome(session, outcome, data, author, reason)
-        except ValidationError as exc:
-            errors.update(forms.errors_by_input(exc.errors))
+        _saving(errors, lambda: service.prepare_changes(session, outcome, data))
     if errors:
         return _form_page(request, session, outcome, values, errors, form)
-    return remember_author(redirect(f"/outcomes/{outcome.id}", notice="saved" if changed else "unchanged"), author)
+    return redirect(f"/outcomes/{outcome.id}", notice="saved" if changed else "unchanged")
+
+
+@router.post("/outcomes/{outcome_id:int}/delete")
+def delete_outcome(request: Request, outcome_id: int, form: FormData = FormDep, session: Session = SessionDep,
+                   auth: Auth = PageAuthDep):
+    actions.delete(session, auth.viewer, managed_outcome(session, auth.viewer, outcome_id))
+    return redirect("/outcomes", notice="deleted")
 
 
 @router.get("/outcomes/{outcome_id:int}/history")
-def outcome_history(request: Request, outcome_id: int, session: Session = SessionDep):
-    outcome = service.get_outcome(session, outcome_id)
+def outcome_history(request: Request, outcome_id: int, session: Session = SessionDep, auth: Auth = PageAuthDep):
+    outcome, versions = actions.versions(session, auth.viewer, outcome_id)
     return render(request, "outcomes/history.html", {
-        "outcome": outcome, "history": history_entries(session, outcome, current_lang(request))})
+        "outcome": outcome, "can_manage": can_manage(auth.viewer, outcome.owner_id),
+        "history": history_entries(session, versions, current_lang(request))})
 
 
 @router.get("/outcomes/{outcome_id:int}/diff")
-def outcome_diff(request: Request, outcome_id: int, session: Session = SessionDep):
-    outcome = service.get_outcome(session, outcome_id)
+def outcome_diff(request: Request, outcome_id: int, session: Session = SessionDep, auth: Auth = PageAuthDep):
+    outcome = actions.require_detail(session, auth.viewer, outcome_id)
     b = _version_number(request.query_params.get("b"), outcome.version)
     a = _version_number(request.query_params.get("a"), max(1, b - 1))
     before, after = service.get_version(session, outcome, a), service.get_version(session, outcome, b)
     return render(request, "outcomes/diff.html", {
         "outcome": outcome, "a": a, "b": b, "before": before, "after": after,
+        "can_manage": can_manage(auth.viewer, outcome.owner_id),
         "changes": _changes(session, before.snapshot, after.snapshot, current_lang(request)),
     })
 
 
 @router.get("/outcomes/{outcome_id:int}/restore/{number:int}")
-def restore_confirm(request: Request, outcome_id: int, number: int, session: Session = SessionDep):
-    outcome = service.get_outcome(session, outcome_id)
+def restore_confirm(request: Request, outcome_id: int, number: int, session: Session = SessionDep,
+                    auth: Auth = PageAuthDep):
+    outcome = managed_outcome(session, auth.viewer, outcome_id)
     return _restore_page(request, session, outcome, number, {})
 
 
 @router.post("/outcomes/{outcome_id:int}/restore/{number:int}")
 def restore_version(request: Request, outcome_id: int, number: int, form: FormData = FormDep,
-                    session: Session = SessionDep):
-    outcome = service.get_outcome(session, outcome_id)
-    author, reason, errors = author_and_reason(form, current_lang(request))
+                    session: Session = SessionDep, auth: Auth = PageAuthDep):
+    outcome = managed_outcome(session, auth.viewer, outcome_id)
+    reason, errors = reason_of(form, current_lang(request))
+    changed = False
     if not errors:
         try:
-            changed = service.restore_version(session, outcome, number, author, reason)
+            changed = actions.restore(session, auth.viewer, outcome, number, reason)
         except ValidationError as exc:
             errors = {e["field"]: e["message"] for e in exc.errors}
     if errors:
         return _restore_page(request, session, outcome, number, errors, form)
-    notice = "restored" if changed else "restore_unchanged"
-    return remember_author(redirect(f"/outcomes/{outcome.id}", notice=notice), author)
+    return redirect(f"/outcomes/{outcome.id}", notice="restored" if changed else "restore_unchanged")
+
+
+# --- shared with the access pages -------------------------------------------------------
+
+def managed_outcome(session: Session, viewer: Viewer, outcome_id: int) -> Outcome:
+    """An outcome this person may change. One they may not even see is "not found", so that
+    its existence does not leak; one they see but do not manage is forbidden."""
+    outcome = service.get_outcome(session, outcome_id)
+    require_visible(viewer, outcome)
+    require_manage(viewer, outcome.owner_id)
+    return outcome
+
+
+def detail_page(request: Request, session: Session, viewer: Viewer, outcome: Outcome, level: str,
+                errors: dict[str, str] | None = None, posted: FormData | None = None, status_code: int = 200):
+    """One outcome at the level policy.detail_level decided: everything, or the summary fields,
+    a notice and a request form. Its owner also sees who was given access."""
+    lang = current_lang(request)
+    full = level == "full"
+    names = DETAIL_FIELDS if full else [name for name in DETAIL_FIELDS if name in SUMMARY_FIELDS]
+    manages = can_manage(viewer, outcome.owner_id)
+    return render(request, "outcomes/detail.html", {
+        "outcome": as_seen(outcome, level), "level": level, "can_manage": manages,
+        "details": [(field_label(name, lang), _show(outcome, name, lang)) for name in names],
+        "provenance": field_provenance(outcome, lang) if full else "",
+        "history": history_entries(session, actions.versions(session, viewer, outcome.id)[1], lang)[:RECENT_HISTORY]
+        if full else [],
+        "grants": access.grants_for_outcome(session, viewer, outcome) if manages else [],
+        "my_request": None if full else _my_request(session, viewer, outcome),
+        "errors": errors or {}, "posted": posted,
+    }, status_code=status_code)
+
+
+def _my_request(session: Session, viewer: Viewer, outcome: Outcome):
+    """This person's latest request for the outcome's detail, if any."""
+    return next((g for g in access.my_requests(session, viewer)
+                 if g.outcome_id == outcome.id and g.user_id == viewer.user_id), None)
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+def _saving(errors: dict[str, str], write):
+    """Run a write; its validation problems (and a refusal to write for that owner) go to the form."""
+    try:
+        return write()
+    except ValidationError as exc:
+        errors.update(forms.errors_by_input(exc.errors))
+    except Forbidden as exc:
+        if exc.status == 401:
+            raise
+        errors["owner"] = str(exc)  # the one refusal left once the form is shown: someone else's organization
+    return None
+
+
+def _only_managed_organization(session: Session, viewer: Viewer) -> str:
+    """The owner to fill in for an office that manages exactly one organization."""
+    if viewer.is_admin or len(viewer.managed_organizations) != 1:
+        return ""
+    [org_id] = viewer.managed_organizations
+    try:
+        return registry.get_organization(session, org_id).name
+    except NotFound:
+        return ""
+
 
 def _form_page(request: Request, session: Session, outcome: Outcome | None, values: dict,
                errors: dict[str, str], posted: FormData | None = None, suggested: str = "", suggestion=None):
@@ -153,8 +225,7 @@ def _form_page(request: Request, session: Session, outcome: Outcome | None, valu
 
 
 def _input_label(name: str, lang: str) -> str:
-    special = {"owner": lambda: field_label("owner_id", lang), "author": lambda: translate("your_name", lang),
-               "reason": lambda: translate("reason_label", lang)}
+    special = {"owner": lambda: field_label("owner_id", lang), "reason": lambda: translate("reason_label", lang)}
     return special[name]() if name in special else field_label(name, lang)
 
 
@@ -209,9 +280,8 @@ def _changes(session: Session, before: dict, after: dict, lang: str) -> list[dic
              "after": show(d["field"], d["after"], lang, names)} for d in diff]
 
 
-def history_entries(session: Session, outcome: Outcome, lang: str) -> list[dict]:
-    """Each version, newest first, with what it changed compared to the one before."""
-    versions = service.list_versions(session, outcome)
+def history_entries(session: Session, versions: list, lang: str) -> list[dict]:
+    """Each version (newest first), with what it changed compared to the one before."""
     entries = []
     for version, previous in zip(versions, [*versions[1:], None]):
         changes = _changes(session, previous.snapshot, version.snapshot, lang) if previous else None

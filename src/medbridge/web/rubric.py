@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import copy
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from medbridge.library import service
+from medbridge.accounts.policy import require_admin
+from medbridge.api.deps import Auth
+from medbridge.library import actions, service
 from medbridge.library.grading import RubricError
-from medbridge.web.common import (FormDep, PageRoute, SessionDep, author_and_reason, current_lang, redirect,
-                                  remember_author, render)
+from medbridge.web.common import (FormDep, PageAuthDep, SessionDep, current_lang, page_router, reason_of, redirect,
+                                  render)
 from medbridge.web.i18n import translate
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = page_router()
 
 
 def weight_input(criterion: dict) -> str:
@@ -30,27 +32,29 @@ def min_input(grade: dict) -> str:
 
 
 @router.get("/rubric")
-def rubric_page(request: Request, session: Session = SessionDep):
-    return _page(request, service.current_rubric(session), None, {}, "")
+def rubric_page(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
+    """Everyone may read the rubric; only administrators get a form to change it."""
+    return _page(request, service.current_rubric(session), None, {}, "", editable=auth.viewer.is_admin)
 
 
 @router.post("/rubric")
-def save_rubric(request: Request, form: FormData = FormDep, session: Session = SessionDep):
+def save_rubric(request: Request, form: FormData = FormDep, session: Session = SessionDep,
+                auth: Auth = PageAuthDep):
+    require_admin(auth.viewer)
     lang = current_lang(request)
     rubric = service.current_rubric(session)
-    author, reason, errors = author_and_reason(form, lang)
+    reason, errors = reason_of(form, lang)
     data, number_errors = edited_rubric(rubric.data, form, lang)
     errors.update(number_errors)
     problem = ""
     if not errors:
         try:
-            saved, regraded = service.save_rubric(session, data, author, reason)
+            saved, regraded = actions.save_rubric(session, auth.viewer, data, reason)
         except RubricError as exc:
             problem = str(exc)
     if errors or problem:
         return _page(request, rubric, form, errors, problem)
-    done = redirect("/rubric", notice="rubric_saved", version=saved.version, count=regraded)
-    return remember_author(done, author)
+    return redirect("/rubric", notice="rubric_saved", version=saved.version, count=regraded)
 
 
 def edited_rubric(current: dict, form: FormData, lang: str) -> tuple[dict, dict[str, str]]:
@@ -76,10 +80,11 @@ def edited_rubric(current: dict, form: FormData, lang: str) -> tuple[dict, dict[
     return data, errors
 
 
-def _page(request: Request, rubric, posted: FormData | None, errors: dict[str, str], problem: str):
+def _page(request: Request, rubric, posted: FormData | None, errors: dict[str, str], problem: str,
+          editable: bool = True):
     total_weight = sum(c["weight"] for c in rubric.data["criteria"]) or 1
     return render(request, "rubric.html", {
-        "rubric": rubric, "posted": posted, "errors": errors, "problem": problem,
+        "rubric": rubric, "posted": posted, "errors": errors, "problem": problem, "editable": editable,
         "total_weight": total_weight, "weight_input": weight_input, "points_input": points_input,
         "min_input": min_input,
     }, status_code=422 if errors or problem else 200)

@@ -1,18 +1,24 @@
-"""Import a spreadsheet (all rows or none), download the import template, export the list."""
+"""Import a spreadsheet (all rows or none), download the import template, export the list.
+
+Imports and exports go through library.actions: an import may only touch outcomes of
+organizations the person manages; an export holds only what the person may see, and is audited."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
+from medbridge.api.deps import Auth
 from medbridge.errors import NotFound
-from medbridge.web.common import (FormDep, PageRoute, SessionDep, author_and_reason, current_lang,
-                                  outcome_filters, redirect, remember_author, render)
+from medbridge.library import actions
+from medbridge.accounts.policy import manages_any, require_some_office
+from medbridge.web.common import (FormDep, PageAuthDep, SessionDep, client_address, current_lang, outcome_filters,
+                                  page_router, redirect, render)
 from medbridge.web.i18n import translate
 
-router = APIRouter(route_class=PageRoute, include_in_schema=False)
+router = page_router()
 
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -30,13 +36,13 @@ def _download(content: bytes, fmt: str, filename: str) -> Response:
 
 
 @router.get("/export.{fmt}")
-def export_outcomes(request: Request, fmt: str, session: Session = SessionDep):
+def export_outcomes(request: Request, fmt: str, session: Session = SessionDep, auth: Auth = PageAuthDep):
     """The list as filtered on the page (pagination ignored), in the page's language."""
     fmt = _format(fmt)
-    from medbridge.library.spreadsheet import export_outcomes as export
-
     filters = outcome_filters(request.query_params)
-    return _download(export(session, filters, fmt, lang=current_lang(request)), fmt, f"outcomes.{fmt}")
+    content = actions.export(session, auth.viewer, filters, fmt, lang=current_lang(request),
+                             client=client_address(request))
+    return _download(content, fmt, f"outcomes.{fmt}")
 
 
 @router.get("/import/template.{fmt}")
@@ -48,7 +54,8 @@ def import_template(request: Request, fmt: str):
 
 
 @router.get("/import")
-def import_form(request: Request):
+def import_form(request: Request, auth: Auth = PageAuthDep):
+    require_some_office(auth.viewer)
     report = None
     if request.query_params.get("notice") == "imported":
         report = {name: request.query_params.get(name, "") for name in ("total", "created", "updated")}
@@ -57,32 +64,28 @@ def import_form(request: Request):
 
 
 @router.post("/import")
-def import_upload(request: Request, form: FormData = FormDep, session: Session = SessionDep):
+def import_upload(request: Request, form: FormData = FormDep, session: Session = SessionDep,
+                  auth: Auth = PageAuthDep):
+    require_some_office(auth.viewer)
     lang = current_lang(request)
-    author, _, errors = author_and_reason(form, lang)
     upload = form.get("file")
     dry_run = bool(form.get("dry_run"))
     if not isinstance(upload, UploadFile) or not upload.filename:
-        errors["file"] = translate("file_missing", lang)
-    if errors:
-        return _page(request, form, errors=errors, status=422)
-    limit = request.app.state.settings.max_upload_bytes
+        return _page(request, form, errors={"file": translate("file_missing", lang)}, status=422)
+    settings = request.app.state.settings
+    limit = settings.max_upload_bytes
     content = upload.file.read(limit + 1)  # one byte more than allowed tells "too large" without reading it all
     if len(content) > limit:
         message = translate("file_too_large", lang, mb=f"{limit / (1024 * 1024):g}")
         return _page(request, form, too_large=message, status=413)
 
-    from medbridge.library.spreadsheet import import_outcomes
-
-    settings = request.app.state.settings
-    report = import_outcomes(session, upload.filename, content, author=author, dry_run=dry_run,
-                             max_bytes=limit, max_rows=settings.max_import_rows)
+    report = actions.import_sheet(session, auth.viewer, upload.filename, content, dry_run=dry_run,
+                                  max_bytes=limit, max_rows=settings.max_import_rows)
     if not report.ok or report.dry_run:
         session.rollback()  # belt and braces: a refused or trial import leaves nothing behind
-        return remember_author(_page(request, form, report=report, status=200 if report.ok else 422), author)
-    done = redirect("/import", notice="imported", total=report.total_rows, created=report.created,
+        return _page(request, form, report=report, status=200 if report.ok else 422)
+    return redirect("/import", notice="imported", total=report.total_rows, created=report.created,
                     updated=report.updated)
-    return remember_author(done, author)
 
 
 def _page(request: Request, form: FormData, status: int, errors: dict | None = None, report=None,

@@ -1,0 +1,1 @@
+"""Accounts, roles scoped to organizations, confidentiality of outcomes, and the audit trail."""
