@@ -116,3 +116,23 @@ def test_only_admins_change_the_rubric(session, world):
         actions.save_rubric(session, people["owner"], data)
     rubric, regraded = actions.save_rubric(session, people["admin"], data, reason="同上")
     assert rubric.version == 2 and regraded == 3
+
+
+def test_restoring_a_version_that_names_another_owner_needs_authority_over_it(session, world):
+    _, other, outcomes, people = world
+    outcome = outcomes["public"]
+    actions.update(session, people["admin"], outcome, {"owner": other.name})   # v2 belongs to `other`
+    actions.update(session, people["admin"], outcome, {"owner": "京南医院"})    # v3 is back home
+    with pytest.raises(Forbidden):
+        actions.restore(session, people["owner"], outcome, 2)
+    assert outcome.owner.name == "京南医院" and outcome.version == 3
+    assert actions.restore(session, people["owner"], outcome, 1) is False  # allowed; v1 is today's state
+
+
+def test_sorting_by_trl_does_not_reveal_the_trl_of_redacted_outcomes(session, world):
+    _, _, outcomes, people = world
+    service.update_outcome(session, outcomes["summary"], {"trl": 9}, author="seed")
+    service.update_outcome(session, outcomes["public"], {"trl": 2}, author="seed")
+    by_trl = service.list_outcomes(session, service.OutcomeFilters(sort="-trl"), people["member"])
+    # The summary-only outcome's TRL counts as unknown for the member: it sorts last, not first.
+    assert [o.code for o in by_trl.items] == ["L-public", "L-summary"]

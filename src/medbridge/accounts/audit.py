@@ -26,7 +26,7 @@ def list_events(session: Session, action: str = "", username: str = "", target_t
                 page: int = 1, per_page: int = 50) -> tuple[list[AuditEvent], int]:
     query = select(AuditEvent)
     if action:
-        query = query.where(AuditEvent.action.like(f"{action}%"))
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     if username:
         query = query.where(AuditEvent.username == username)
     if target_type:

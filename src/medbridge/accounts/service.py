@@ -87,7 +87,7 @@ def create_user(session: Session, username: str, password: str, display_name: st
 def get_user(session: Session, ref: str | int) -> User:
     text = str(ref).strip()
     user = session.scalar(select(User).where(User.username == text))
-    if user is None and text.isdigit():
+    if user is None and text.isdecimal() and len(text) < 19:
         user = session.get(User, int(text))
     if user is None:
         raise NotFound(f"user {ref} not found / 用户不存在")

@@ -61,6 +61,8 @@ def update(session: Session, viewer: Viewer, outcome: Outcome, changes: Mapping[
 
 def restore(session: Session, viewer: Viewer, outcome: Outcome, number: int, reason: str = "") -> bool:
     require_manage(viewer, outcome.owner_id)
+    # An old version may name another owner: bringing it back hands the outcome over.
+    require_manage(viewer, service.get_version(session, outcome, number).snapshot.get("owner_id"))
     changed = service.restore_version(session, outcome, number, viewer.username, reason)
     if changed:
         audit.record(session, viewer, "outcome.restore", "outcome", outcome.id, restored=number,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field
 from typing import Any, Mapping
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from medbridge.accounts.policy import Viewer, full_detail_condition, visible_condition
@@ -154,13 +154,20 @@ def filtered_query(filters: OutcomeFilters, viewer: Viewer):
     return query
 
 
-def _ordered(query, sort: str):
+# Columns that belong to an outcome's detail: sorting on them must not reveal, by position,
+# the value of an outcome whose detail the viewer may not read.
+DETAIL_SORTS = {"trl"}
+
+
+def _ordered(query, sort: str, viewer: Viewer):
     column = SORTS[sort.lstrip("-")]
+    if sort.lstrip("-") in DETAIL_SORTS:
+        column = case((full_detail_condition(viewer), column), else_=None)
     order = column.desc() if sort.startswith("-") else column.asc()
     # NULLs (ungraded, no TRL) go last either way; only nullable columns need the extra key,
     # which would otherwise keep the database from walking an index. The id breaks ties so
     # pages never overlap.
-    keys = [column.is_(None), order] if column.nullable else [order]
+    keys = [column.is_(None), order] if getattr(column, "nullable", True) else [order]
     return query.order_by(*keys, Outcome.id.desc())
 
 
@@ -168,13 +175,13 @@ def list_outcomes(session: Session, filters: OutcomeFilters, viewer: Viewer) -> 
     filters.validated()
     query = filtered_query(filters, viewer)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    query = _ordered(query, filters.sort).offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
+    query = _ordered(query, filters.sort, viewer).offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
     return Page(items=list(session.scalars(query)), total=total, page=filters.page, per_page=filters.per_page)
 
 
 def iter_outcomes(session: Session, filters: OutcomeFilters, viewer: Viewer):
     """Every outcome matching the filters (ignoring pagination), in the filters' order."""
-    query = _ordered(filtered_query(filters.validated(), viewer), filters.sort)
+    query = _ordered(filtered_query(filters.validated(), viewer), filters.sort, viewer)
     yield from session.scalars(query.execution_options(yield_per=500))
 
 

@@ -89,11 +89,19 @@ def _submitted_token(form: FormData) -> str | None:
     return value if isinstance(value, str) else None
 
 
+async def _read_form(request: Request) -> FormData:
+    """The posted form; a NUL character (which PostgreSQL cannot store) is refused, not stored cut."""
+    form = await request.form()
+    if any(isinstance(value, str) and "\x00" in value for value in form.values()):
+        raise StarletteHTTPException(422, "表单含有不可见的空字符 / the form contains a NUL character")
+    return form
+
+
 async def write_form(request: Request, auth: Auth = PageAuthDep) -> FormData:
     """The posted form of any write: only signed-in people write (others are sent to sign in),
     and a browser session's form must carry the session's CSRF token. The one place both are checked."""
     require_signed_in(auth.viewer)
-    form = await request.form()
+    form = await _read_form(request)
     check_csrf(auth, _submitted_token(form))
     return form
 
@@ -101,7 +109,7 @@ async def write_form(request: Request, auth: Auth = PageAuthDep) -> FormData:
 async def login_form(request: Request, auth: Auth = PageAuthDep) -> FormData:
     """The posted login form: checked against the session's token, or before signing in, against
     the token the login page put in a cookie."""
-    form = await request.form()
+    form = await _read_form(request)
     submitted = _submitted_token(form)
     if auth.via == "cookie":
         check_csrf(auth, submitted)
