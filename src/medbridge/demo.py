@@ -803,11 +803,12 @@ def create_demo_accounts(session: Session) -> list[dict]:
     restricted = session.execute(
         select(Outcome.owner_id, func.count()).where(Outcome.is_demo.is_(True), Outcome.confidentiality != "public")
         .group_by(Outcome.owner_id).order_by(func.count().desc(), Outcome.owner_id).limit(1)).first()
-    enterprise = session.scalar(select(Organization.id).where(
+    hospital = session.get(Organization, restricted[0]) if restricted else None
+    enterprise = session.scalar(select(Organization).where(
         Organization.is_demo.is_(True), Organization.kind == "enterprise").order_by(Organization.id).limit(1))
     wanted = [("demo-admin", "演示管理员", ["admin"]),
-              ("demo-tto", "演示成果转化办", [f"tto:{restricted[0]}"] if restricted else []),
-              ("demo-member", "演示企业用户", [f"member:{enterprise}"] if enterprise else [])]
+              ("demo-tto", "演示成果转化办", [f"tto:{hospital.name}"] if hospital else []),
+              ("demo-member", "演示企业用户", [f"member:{enterprise.name}"] if enterprise else [])]
     accounts = []
     for username, display_name, roles in wanted:
         if session.scalar(select(User.id).where(User.username == username)) or not roles:
