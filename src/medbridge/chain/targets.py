@@ -1,0 +1,178 @@
+"""Attraction targets (招商目标): who outside a region would fill one of its gaps.
+
+Candidates are organizations outside the region placed in the same chain segment (confirmed
+placements, or the rules' suggestions at their confidence). The score, out of 100, adds:
+
+- segment fit (FIT, 40): a confirmed placement earns all of it, a suggestion its confidence;
+- size (SIZE, 25): output value on a log scale (10亿元 earns half, 1000亿元 all), plus
+  LISTED_BONUS when a listed-company figure is on record;
+- outcomes (OUTCOMES, 20): outcomes in the chain's fields the person asking may see, with
+  grade A/B ones counting double, up to OUTCOME_SATURATION;
+- news (NEWS, 15): recent events about the organization (signed agreements, investments,
+  settling in a park…) from any event source registered with `register_event_source`;
+  the news module registers one when it is installed, otherwise this part is zero and
+  the reasons say so.
+
+Each part that contributes is written into the reasons, so the list explains itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable, Protocol
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from medbridge.accounts.policy import Viewer, visible_condition
+from medbridge.chain.coverage import output_values
+from medbridge.chain.models import ChainPlacement, ClusterFigure
+from medbridge.chain.taxonomy import ChainMap
+from medbridge.db.base import utcnow
+from medbridge.errors import ValidationError
+from medbridge.library.models import Outcome
+from medbridge.registry.models import Organization
+
+FIT, SIZE, OUTCOMES, NEWS = 40.0, 25.0, 20.0, 15.0
+LISTED_BONUS = 5.0
+OUTCOME_SATURATION = 6
+NEWS_SATURATION = 3
+NEWS_WINDOW_DAYS = 365
+MAX_TARGETS = 100
+
+
+@dataclass(frozen=True)
+class EventSignal:
+    """One recent event about an organization, as a news source reports it."""
+
+    organization_id: int
+    kind: str           # e.g. agreement_signed, investment, settled_in_park
+    title: str
+    at: datetime
+    url: str = ""
+
+
+class EventSource(Protocol):
+    def __call__(self, session: Session, organization_ids: list[int], since: datetime) -> list[EventSignal]: ...
+
+
+_EVENT_SOURCES: list[EventSource] = []
+
+
+def register_event_source(source: EventSource) -> EventSource:
+    """Let another module (the news ingestion) feed recent events into target ranking."""
+    if source not in _EVENT_SOURCES:
+        _EVENT_SOURCES.append(source)
+    return source
+
+
+def unregister_event_source(source: EventSource) -> None:
+    if source in _EVENT_SOURCES:
+        _EVENT_SOURCES.remove(source)
+
+
+@dataclass
+class Target:
+    organization: Organization
+    score: float
+    fit: float
+    size: float
+    outcomes: float
+    news: float
+    status: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def size_points(output: float | None, listed: bool) -> float:
+    points = 0.0
+    if output and output > 0:
+        # log10: 1亿元 → 0, 10亿元 → half, 1000亿元 → all of SIZE - LISTED_BONUS.
+        points = min(1.0, max(0.0, math.log10(output) / 3)) * (SIZE - LISTED_BONUS)
+    return round(points + (LISTED_BONUS if listed else 0.0), 2)
+
+
+def outcome_points(count: int, strong: int) -> float:
+    return round(min(1.0, (count + strong) / OUTCOME_SATURATION) * OUTCOMES, 2)
+
+
+def news_points(events: int) -> float:
+    return round(min(1.0, events / NEWS_SATURATION) * NEWS, 2)
+
+
+def rank_targets(session: Session, chains: ChainMap, viewer: Viewer, region: str, chain_key: str,
+                 segment_key: str, limit: int = 20, now: datetime | None = None) -> list[Target]:
+    """Organizations outside `region` that would fill its (chain, segment), best first."""
+    region = (region or "").strip()
+    if not region:
+        raise ValidationError([{"field": "region", "message": "必填 / required"}])
+    chains.segment(chain_key, segment_key)
+    limit = max(1, min(limit, MAX_TARGETS))
+    chain = chains.chain(chain_key)
+    inside = or_(Organization.province == region, Organization.city == region, Organization.district == region)
+    rows = session.execute(select(ChainPlacement, Organization).join(
+        Organization, Organization.id == ChainPlacement.organization_id).where(
+        ChainPlacement.chain_key == chain_key, ChainPlacement.segment_key == segment_key,
+        ChainPlacement.status != "rejected", ~inside)).all()
+    if not rows:
+        return []
+    ids = [org.id for _, org in rows]
+    outputs = output_values(session, ids)
+    listed = set(session.scalars(select(ClusterFigure.organization_id).where(
+        ClusterFigure.organization_id.in_(ids), ClusterFigure.metric == "listed_count", ClusterFigure.value > 0)))
+    counts, strong = _outcomes(session, viewer, ids, list(chain.fields))
+    events = _events(session, ids, (now or utcnow()) - timedelta(days=NEWS_WINDOW_DAYS))
+    targets = []
+    for placement, org in rows:
+        fit = FIT if placement.status == "confirmed" else round(FIT * (placement.confidence or 0), 2)
+        reasons = [f"已确认位于该环节 / confirmed in this segment" if placement.status == "confirmed"
+                   else f"规则建议（置信度 {placement.confidence:.2f}）/ suggested by the rules"]
+        size = size_points(outputs.get(org.id), org.id in listed)
+        if outputs.get(org.id):
+            reasons.append(f"产值/营收 {outputs[org.id]:g} 亿元 / output {outputs[org.id]:g} (100M CNY)")
+        if org.id in listed:
+            reasons.append("上市企业 / listed company")
+        outcome_score = outcome_points(counts[org.id], strong[org.id])
+        if counts[org.id]:
+            reasons.append(f"{counts[org.id]} 项本链成果（{strong[org.id]} 项A/B级）/ {counts[org.id]} outcomes "
+                           f"in the chain ({strong[org.id]} graded A/B)")
+        news = news_points(len(events.get(org.id, [])))
+        for event in events.get(org.id, [])[:NEWS_SATURATION]:
+            reasons.append(f"近期动态：{event.title} / recent event ({event.at:%Y-%m-%d})")
+        targets.append(Target(org, round(fit + size + outcome_score + news, 2), fit, size, outcome_score, news,
+                              placement.status, reasons))
+    if not _EVENT_SOURCES:
+        for target in targets:
+            target.reasons.append("未接入新闻动态 / no news source installed")
+    targets.sort(key=lambda t: (-t.score, t.organization.name))
+    return targets[:limit]
+
+
+def _outcomes(session: Session, viewer: Viewer, ids: list[int], fields: list[str]):
+    counts, strong = defaultdict(int), defaultdict(int)
+    if not fields:
+        return counts, strong
+    rows = session.execute(select(Outcome.owner_id, Outcome.grade, func.count()).where(
+        Outcome.owner_id.in_(ids), Outcome.field.in_(fields), visible_condition(viewer))
+        .group_by(Outcome.owner_id, Outcome.grade))
+    for owner, grade, count in rows:
+        counts[owner] += count
+        if grade in ("A", "B"):
+            strong[owner] += count
+    return counts, strong
+
+
+def _events(session: Session, ids: list[int], since: datetime) -> dict[int, list[EventSignal]]:
+    found: dict[int, list[EventSignal]] = defaultdict(list)
+    for source in list(_EVENT_SOURCES):
+        for event in source(session, ids, since):
+            if event.organization_id in ids and event.at >= since:
+                found[event.organization_id].append(event)
+    for events in found.values():
+        events.sort(key=lambda e: e.at, reverse=True)
+    return found
+
+
+EventSourceFunction = Callable[[Session, list[int], datetime], list[EventSignal]]
