@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from medbridge.chain.demo import load_chain_demo, remove_chain_demo
 from medbridge.db.base import utcnow
 from medbridge.library import service as library
 from medbridge.library.models import Outcome, OutcomeVersion
@@ -747,6 +748,7 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED) -> dict:
         "outcomes": len(plan.outcomes),
         "versions": versions,
         "edited_outcomes": edited,
+        **load_chain_demo(session),
     }
 
 
@@ -770,6 +772,7 @@ def remove_demo(session: Session) -> dict:
             Organization.is_demo.is_(True))),
     }
     quiet = {"synchronize_session": False}
+    remove_chain_demo(session)
     demo_outcomes = select(Outcome.id).where(Outcome.is_demo.is_(True))
     demo_people = select(Person.id).where(Person.is_demo.is_(True))
     session.execute(delete(OutcomeVersion).where(OutcomeVersion.outcome_id.in_(demo_outcomes)),

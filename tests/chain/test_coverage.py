@@ -84,3 +84,11 @@ def test_the_heat_map_counts_distinct_organizations_per_region_and_segment(sessi
 def test_the_rules_are_stated_in_both_languages():
     assert len(cov.rule_texts("zh")) == len(cov.rule_texts("en")) >= 6
     assert any(str(cov.THIN_MAX) in text for text in cov.rule_texts("en"))
+
+
+def test_a_share_among_a_few_known_outputs_does_not_make_a_crowded_segment_dependent():
+    members = [cov.Member(i, f"m{i}", "enterprise", "A市", "测试省") for i in range(6)]
+    members[0].output, members[1].output = 90, 10
+    assert cov.dominance(members) is None            # 2 of 6 known: too few to judge
+    members[2].output = 5
+    assert cov.dominance(members) == 90 / 105        # 3 of 6 known: judged

@@ -6,7 +6,8 @@ The rules, in plain words (the chain map page shows them too):
 - A segment's local coverage is the number of distinct organizations placed in it:
   0 → 缺失 missing; 1 → 单一依赖 single-firm; up to THIN_MAX → 薄弱 thin; more → 覆盖 covered.
 - Single-firm dependence (单一依赖): one organization only, or, with several, one firm holds at
-  least DOMINANCE_SHARE of the segment's known output value (only firms with an output figure count).
+  least DOMINANCE_SHARE of the segment's known output value (only firms with an output figure
+  count, and only when at least two have one and they are DOMINANCE_MIN_KNOWN of the segment).
 - A choke point (卡点) is a missing or single-firm-dependent segment of a chain that is present
   locally (at least one of its other segments has an organization): the chain is there but
   blocked at this step. A chain with nobody at all locally is "absent", not blocked.
@@ -34,6 +35,9 @@ from medbridge.registry.models import Organization
 
 THIN_MAX = 2
 DOMINANCE_SHARE = 0.6
+# Output figures are often known for a few firms only; a share among them says something about
+# the segment only when they are at least this part of its organizations.
+DOMINANCE_MIN_KNOWN = 0.5
 LEADING_COUNT = 3
 SIZE_METRICS = ("output_value", "revenue")
 STATUS_ORDER = ("missing", "single", "thin", "covered")
@@ -45,9 +49,11 @@ RULE_TEXTS = (
     (f"环节覆盖度 = 本地在该环节的机构数：0 家为缺失，1 家为单一依赖，2–{THIN_MAX} 家为薄弱，更多为覆盖。",
      f"A segment's coverage is the number of local organizations in it: 0 missing, 1 single-firm, "
      f"2–{THIN_MAX} thin, more covered."),
-    (f"单一依赖：只有 1 家，或龙头企业占该环节已知产值的 {round(DOMINANCE_SHARE * 100)}% 及以上（至少 2 家有产值数据）。",
+    (f"单一依赖：只有 1 家，或龙头企业占该环节已知产值的 {round(DOMINANCE_SHARE * 100)}% 及以上"
+     f"（至少 2 家、且不少于该环节机构的 {round(DOMINANCE_MIN_KNOWN * 100)}% 有产值数据）。",
      f"Single-firm dependence: one organization only, or the top firm holds {round(DOMINANCE_SHARE * 100)}% or "
-     "more of the segment's known output (at least two firms with output figures)."),
+     f"more of the segment's known output (at least two firms, and {round(DOMINANCE_MIN_KNOWN * 100)}% of the "
+     "segment's organizations, with output figures)."),
     ("卡点：本地已有该链的其他环节，而此环节缺失或单一依赖；本地完全没有的链记为“未布局”，不算卡点。",
      "Choke point: the chain is present locally (another of its segments has someone) but this segment is "
      "missing or single-firm dependent; a chain with nobody locally is 'absent', not blocked."),
@@ -142,9 +148,10 @@ def segment_status(count: int) -> str:
 
 
 def dominance(members: list[Member]) -> float | None:
-    """The largest firm's share of the segment's known output, or None with fewer than two known."""
+    """The largest firm's share of the segment's known output; None when fewer than two firms, or
+    fewer than DOMINANCE_MIN_KNOWN of the segment's organizations, have an output figure."""
     known = [m.output for m in members if m.output is not None and m.output > 0]
-    if len(known) < 2:
+    if len(known) < 2 or len(known) < DOMINANCE_MIN_KNOWN * len(members):
         return None
     return max(known) / sum(known)
 
