@@ -97,6 +97,24 @@ RULES = {
     ("GET", "/audit"): "admin",
     ("GET", "/audit.csv"): "admin",
     ("GET", "/lang/{code}"): "open",
+    # industry chain: reads open; placing needs the organization's office or an admin ("placer")
+    **{("GET", f"/api/chain/{p}"): "open" for p in (
+        "taxonomy", "taxonomy/versions", "placements", "coverage", "corridors", "heatmap", "targets", "figures",
+        "export/enterprises", "export/gaps")},
+    ("PUT", "/api/chain/taxonomy"): "admin",
+    ("POST", "/api/chain/placements"): "placer",
+    ("POST", "/api/chain/placements/{placement_id:int}/decision"): "placer",
+    ("POST", "/api/chain/suggestions"): "placer",
+    ("PUT", "/api/chain/organizations/{org_id:int}/park"): "placer",
+    ("POST", "/api/chain/figures"): "figures",
+    ("DELETE", "/api/chain/figures/{figure_id:int}"): "admin",
+    **{("GET", p): "open" for p in ("/chain", "/chain/segment", "/chain/heatmap", "/chain/figures",
+                                    "/chain/placements", "/chain/taxonomy")},
+    ("POST", "/chain/figures"): "figures",
+    ("POST", "/chain/figures/{figure_id:int}/delete"): "admin",
+    ("POST", "/chain/placements/{placement_id:int}/decide"): "placer",
+    ("POST", "/chain/suggestions"): "admin",
+    ("POST", "/chain/taxonomy"): "admin",
 }
 PER_LEVEL = {"read", "detail", "owner_write", "request"}
 OWNER_ONLY = "只有该机构的成果转化办公室或管理员可以这样做"
@@ -136,6 +154,10 @@ def expected(rule: str, role: str, level: str | None) -> str:
         return "forbidden" if role == "anonymous" else "allowed"
     if rule == "admin":
         return "allowed" if role == "admin" else "forbidden"
+    if rule == "placer":  # the organization's own office (the hospital's) or an administrator
+        return "allowed" if manager else "forbidden"
+    if rule == "figures":  # administrators and park operators
+        return "allowed" if role in ("admin", "operator") else "forbidden"
     raise AssertionError(f"no expectation for rule {rule}")
 
 
@@ -166,6 +188,7 @@ def world(tmp_path_factory) -> World:
         hospital = make_org(s, name="矩阵医院")
         enterprise = make_org(s, name="矩阵企业", kind="enterprise")
         incubator = make_org(s, name="矩阵孵化器", kind="incubator")
+        seed_chain(s, hospital)
         outcome_ids = {}
         for level in LEVELS:
             outcome = service.create_outcome(s, outcome_data(hospital, code=f"MATRIX-{level}", confidentiality=level,
@@ -190,6 +213,34 @@ def world(tmp_path_factory) -> World:
                       {role: row.csrf_token for role, (_, row) in sessions.items()})
     database.dispose()
     return world
+
+
+def seed_chain(s, hospital) -> None:
+    """A suggested placement of the hospital (id 1) and a figure an administrator entered (id 1)."""
+    from medbridge.chain.models import ChainPlacement, ClusterFigure
+
+    s.add(ChainPlacement(id=1, organization_id=hospital.id, chain_key="medical_device", segment_key="clinical_trial",
+                         status="suggested", confidence=0.5, reasons=[]))
+    s.add(ClusterFigure(id=1, region="矩阵区", metric="output_value", value=1, unit="亿元", period="2024", author="admin"))
+    s.flush()
+
+
+def chain_request(method: str, path: str, url: str, world) -> tuple[str, dict | None]:
+    """The chain routes' path ids and API bodies (the placement and figure seed_chain made)."""
+    from medbridge.chain.taxonomy import seed_data
+
+    url = url.replace("{placement_id:int}", "1").replace("{figure_id:int}", "1")
+    if path == "/api/chain/targets":
+        url += "?region=北京市&chain=medical_device&segment=rnd"
+    if path == "/api/chain/heatmap":
+        url += "?chain=medical_device"
+    bodies = {"/api/chain/taxonomy": {"data": seed_data()},
+              "/api/chain/placements": {"organization_id": world.org_id, "chain": "medical_device", "segment": "rnd"},
+              "/api/chain/placements/{placement_id:int}/decision": {"confirm": True},
+              "/api/chain/suggestions": {"organization_ids": [world.org_id]},
+              "/api/chain/organizations/{org_id:int}/park": {"park_id": None},
+              "/api/chain/figures": {"region": "矩阵区", "metric": "output_value", "value": 2, "period": "2024"}}
+    return url, bodies.get(path) if method in ("POST", "PUT") else None
 
 
 def all_routes(app) -> list[tuple[str, str]]:
@@ -235,6 +286,8 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
         request["params"] = {"q": "SECRET", "per_page": 50} if "export" not in path else {"q": "SECRET"}
         if path == "/api/outcomes/export":
             request["params"]["format"] = "csv"
+    url, chain_json = chain_request(method, path, url, world)
+    request["url"] = url
     api = url.startswith("/api/")
     if api:
         request["json"] = {
@@ -251,6 +304,7 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
             "/api/outcomes/{outcome_id:int}/restore/{number:int}": {},
             "/api/outcomes/{outcome_id:int}": {"reason": "matrix"},
         }.get(path) if method in ("POST", "PUT", "PATCH") else None
+        request["json"] = chain_json if chain_json is not None else request["json"]
         if path == "/api/outcomes/import":
             request.pop("json")
             request["files"] = {"file": ("m.xlsx", sheet(), "application/octet-stream")}
