@@ -5,6 +5,7 @@
 
   var STATUS_COLOURS = { missing: "#d9d9d9", single: "#f08c3a", thin: "#f5c542", covered: "#3a9d5d" };
   var CHOKE_BORDER = "#c0392b";
+  var COLUMN_WIDTH = 200, ROW_HEIGHT = 120;  // tests/chain/test_browser.py clicks nodes by these
 
   function readData(id) {
     var element = document.getElementById(id);
@@ -39,17 +40,17 @@
         var id = chain.chain + "/" + segment.segment;
         bySegment[id] = { chain: chain, segment: segment };
         nodes.push({
-          id: id, name: segmentName(segment, lang), x: column * 170, y: row * 110,
-          value: segment.count, symbolSize: Math.min(70, 26 + segment.count * 8),
+          id: id, name: segmentName(segment, lang), x: column * COLUMN_WIDTH, y: row * ROW_HEIGHT,
+          value: segment.count, symbolSize: Math.min(58, 24 + segment.count * 6),
           itemStyle: { color: STATUS_COLOURS[segment.status], borderColor: segment.choke ? CHOKE_BORDER : "#ffffff",
                        borderWidth: segment.choke ? 4 : 1 },
-          label: { show: true, position: "bottom", formatter: "{b}\n" + segment.count }
+          label: { show: true, position: "bottom", distance: 4, fontSize: 11, formatter: "{b}\n" + segment.count }
         });
         if (column > 0) {
           links.push({ source: chain.chain + "/" + chain.segments[column - 1].segment, target: id });
         }
       });
-      nodes.push({ id: "chain:" + chain.chain, name: segmentName(chain, lang), x: -190, y: row * 110,
+      nodes.push({ id: "chain:" + chain.chain, name: segmentName(chain, lang), x: -COLUMN_WIDTH, y: row * ROW_HEIGHT,
                    symbolSize: 1, itemStyle: { color: "transparent" },
                    label: { show: true, position: "right", fontWeight: "bold", formatter: "{b}" } });
     });
