@@ -209,10 +209,6 @@ def corridor_of(chain: Chain, placed: dict[str, list[Member]]) -> Corridor | Non
 
 # --- reading the database ----------------------------------------------------------------
 
-def city_of(org: Organization) -> str:
-    return org.city or org.province or "—"
-
-
 def scope_condition(session: Session, scope: Scope):
     if scope.park_id is not None:
         park = session.get(Organization, scope.park_id)
@@ -230,9 +226,9 @@ def output_values(session: Session, org_ids: list[int]) -> dict[int, float]:
     latest: dict[int, tuple] = {}
     if not org_ids:
         return {}
-    rows = session.execute(select(ClusterFigure.organization_id, ClusterFigure.metric, ClusterFigure.period,
-                                  ClusterFigure.value).where(ClusterFigure.organization_id.in_(org_ids),
-                                                             ClusterFigure.metric.in_(SIZE_METRICS)))
+    rows = [row for start in range(0, len(org_ids), 1000) for row in session.execute(
+        select(ClusterFigure.organization_id, ClusterFigure.metric, ClusterFigure.period, ClusterFigure.value)
+        .where(ClusterFigure.organization_id.in_(org_ids[start:start + 1000]), ClusterFigure.metric.in_(SIZE_METRICS)))]
     for org_id, metric, period, value in rows:
         rank = (SIZE_METRICS.index(metric) == 0, period)
         if org_id not in latest or rank > latest[org_id][0]:
@@ -255,7 +251,9 @@ def outcome_counts(session: Session, viewer: Viewer, org_ids: list[int]) -> dict
 def placed_members(session: Session, chains: ChainMap, viewer: Viewer, scope: Scope = Scope(),
                    chain_key: str | None = None) -> dict[str, dict[str, list[Member]]]:
     """chain → segment → members, from confirmed placements of organizations in the scope."""
-    query = (select(ChainPlacement.chain_key, ChainPlacement.segment_key, Organization)
+    # Plain columns, not Organization objects: a province can hold thousands of placements.
+    query = (select(ChainPlacement.chain_key, ChainPlacement.segment_key, Organization.id, Organization.name,
+                    Organization.kind, Organization.city, Organization.province, Organization.is_demo)
              .join(Organization, Organization.id == ChainPlacement.organization_id)
              .where(ChainPlacement.status == "confirmed"))
     condition = scope_condition(session, scope)
@@ -263,17 +261,17 @@ def placed_members(session: Session, chains: ChainMap, viewer: Viewer, scope: Sc
         query = query.where(condition)
     if chain_key:
         query = query.where(ChainPlacement.chain_key == chain_key)
-    rows = [(c, s, org) for c, s, org in session.execute(query) if chains.has(c, s)]
-    org_ids = sorted({org.id for _, _, org in rows})
+    rows = [row for row in session.execute(query) if chains.has(row[0], row[1])]
+    org_ids = sorted({row[2] for row in rows})
     outputs = output_values(session, org_ids)
     outcomes = outcome_counts(session, viewer, org_ids)
     members: dict[int, Member] = {}
     placed: dict[str, dict[str, list[Member]]] = defaultdict(lambda: defaultdict(list))
-    for c, s, org in rows:
-        if org.id not in members:
-            members[org.id] = Member(org.id, org.name, org.kind, city_of(org), org.province, outputs.get(org.id),
-                                     sum(outcomes[org.id].values()), org.is_demo)
-        placed[c][s].append(members[org.id])
+    for c, s, org_id, name, kind, city, province, is_demo in rows:
+        if org_id not in members:
+            members[org_id] = Member(org_id, name, kind, city or province or "—", province, outputs.get(org_id),
+                                     sum(outcomes[org_id].values()), is_demo)
+        placed[c][s].append(members[org_id])
     return placed
 
 

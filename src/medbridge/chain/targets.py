@@ -112,51 +112,62 @@ def rank_targets(session: Session, chains: ChainMap, viewer: Viewer, region: str
     limit = max(1, min(limit, MAX_TARGETS))
     chain = chains.chain(chain_key)
     inside = or_(Organization.province == region, Organization.city == region, Organization.district == region)
-    rows = session.execute(select(ChainPlacement, Organization).join(
+    # Score on plain columns, then load only the organizations that make the list.
+    rows = session.execute(select(ChainPlacement.organization_id, ChainPlacement.status, ChainPlacement.confidence,
+                                  Organization.name).join(
         Organization, Organization.id == ChainPlacement.organization_id).where(
         ChainPlacement.chain_key == chain_key, ChainPlacement.segment_key == segment_key,
         ChainPlacement.status != "rejected", ~inside)).all()
     if not rows:
         return []
-    ids = [org.id for _, org in rows]
+    ids = [row[0] for row in rows]
     outputs = output_values(session, ids)
-    listed = set(session.scalars(select(ClusterFigure.organization_id).where(
-        ClusterFigure.organization_id.in_(ids), ClusterFigure.metric == "listed_count", ClusterFigure.value > 0)))
+    listed = set()
+    for start in range(0, len(ids), 1000):
+        listed.update(session.scalars(select(ClusterFigure.organization_id).where(
+            ClusterFigure.organization_id.in_(ids[start:start + 1000]), ClusterFigure.metric == "listed_count",
+            ClusterFigure.value > 0)))
     counts, strong = _outcomes(session, viewer, ids, list(chain.fields))
     events = _events(session, ids, (now or utcnow()) - timedelta(days=NEWS_WINDOW_DAYS))
+    scored = []
+    for org_id, status, confidence, name in rows:
+        fit = FIT if status == "confirmed" else round(FIT * (confidence or 0), 2)
+        size = size_points(outputs.get(org_id), org_id in listed)
+        outcome_score = outcome_points(counts[org_id], strong[org_id])
+        news = news_points(len(events.get(org_id, [])))
+        scored.append((round(fit + size + outcome_score + news, 2), name, org_id, status, confidence, fit, size,
+                       outcome_score, news))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    scored = scored[:limit]
+    orgs = {org.id: org for org in session.scalars(select(Organization).where(
+        Organization.id.in_([item[2] for item in scored])))}
     targets = []
-    for placement, org in rows:
-        fit = FIT if placement.status == "confirmed" else round(FIT * (placement.confidence or 0), 2)
-        reasons = [f"已确认位于该环节 / confirmed in this segment" if placement.status == "confirmed"
-                   else f"规则建议（置信度 {placement.confidence:.2f}）/ suggested by the rules"]
-        size = size_points(outputs.get(org.id), org.id in listed)
-        if outputs.get(org.id):
-            reasons.append(f"产值/营收 {outputs[org.id]:g} 亿元 / output {outputs[org.id]:g} (100M CNY)")
-        if org.id in listed:
+    for score, _, org_id, status, confidence, fit, size, outcome_score, news in scored:
+        reasons = ["已确认位于该环节 / confirmed in this segment" if status == "confirmed"
+                   else f"规则建议（置信度 {confidence or 0:.2f}）/ suggested by the rules"]
+        if outputs.get(org_id):
+            reasons.append(f"产值/营收 {outputs[org_id]:g} 亿元 / output {outputs[org_id]:g} (100M CNY)")
+        if org_id in listed:
             reasons.append("上市企业 / listed company")
-        outcome_score = outcome_points(counts[org.id], strong[org.id])
-        if counts[org.id]:
-            reasons.append(f"{counts[org.id]} 项本链成果（{strong[org.id]} 项A/B级）/ {counts[org.id]} outcomes "
-                           f"in the chain ({strong[org.id]} graded A/B)")
-        news = news_points(len(events.get(org.id, [])))
-        for event in events.get(org.id, [])[:NEWS_SATURATION]:
+        if counts[org_id]:
+            reasons.append(f"{counts[org_id]} 项本链成果（{strong[org_id]} 项A/B级）/ {counts[org_id]} outcomes "
+                           f"in the chain ({strong[org_id]} graded A/B)")
+        for event in events.get(org_id, [])[:NEWS_SATURATION]:
             reasons.append(f"近期动态：{event.title} / recent event ({event.at:%Y-%m-%d})")
-        targets.append(Target(org, round(fit + size + outcome_score + news, 2), fit, size, outcome_score, news,
-                              placement.status, reasons))
-    if not _EVENT_SOURCES:
-        for target in targets:
-            target.reasons.append("未接入新闻动态 / no news source installed")
-    targets.sort(key=lambda t: (-t.score, t.organization.name))
-    return targets[:limit]
+        if not _EVENT_SOURCES:
+            reasons.append("未接入新闻动态 / no news source installed")
+        targets.append(Target(orgs[org_id], score, fit, size, outcome_score, news, status, reasons))
+    return targets
 
 
 def _outcomes(session: Session, viewer: Viewer, ids: list[int], fields: list[str]):
     counts, strong = defaultdict(int), defaultdict(int)
     if not fields:
         return counts, strong
-    rows = session.execute(select(Outcome.owner_id, Outcome.grade, func.count()).where(
-        Outcome.owner_id.in_(ids), Outcome.field.in_(fields), visible_condition(viewer))
-        .group_by(Outcome.owner_id, Outcome.grade))
+    rows = [row for start in range(0, len(ids), 1000) for row in session.execute(
+        select(Outcome.owner_id, Outcome.grade, func.count()).where(
+            Outcome.owner_id.in_(ids[start:start + 1000]), Outcome.field.in_(fields), visible_condition(viewer))
+        .group_by(Outcome.owner_id, Outcome.grade))]
     for owner, grade, count in rows:
         counts[owner] += count
         if grade in ("A", "B"):
@@ -166,9 +177,10 @@ def _outcomes(session: Session, viewer: Viewer, ids: list[int], fields: list[str
 
 def _events(session: Session, ids: list[int], since: datetime) -> dict[int, list[EventSignal]]:
     found: dict[int, list[EventSignal]] = defaultdict(list)
+    wanted = set(ids)
     for source in list(_EVENT_SOURCES):
         for event in source(session, ids, since):
-            if event.organization_id in ids and event.at >= since:
+            if event.organization_id in wanted and event.at >= since:
                 found[event.organization_id].append(event)
     for events in found.values():
         events.sort(key=lambda e: e.at, reverse=True)

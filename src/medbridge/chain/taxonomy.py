@@ -83,6 +83,7 @@ class ChainMap:
                                 tuple(s.get("keywords", ())), i) for i, s in enumerate(c["segments"])))
             for c in data["chains"])
         self._chains = {c.key: c for c in self.chains}
+        self._pairs = {(c.key, seg.key) for c in self.chains for seg in c.segments}
         self.metrics = {m["key"]: m for m in data.get("metrics", ())}
         self.positions = {p["key"]: p for p in data.get("positions", ())}
 
@@ -93,8 +94,9 @@ class ChainMap:
         return chain
 
     def has(self, chain_key: str, segment_key: str | None = None) -> bool:
-        chain = self._chains.get(chain_key)
-        return chain is not None and (segment_key is None or chain.segment(segment_key) is not None)
+        if segment_key is None:
+            return chain_key in self._chains
+        return (chain_key, segment_key) in self._pairs
 
     def segment(self, chain_key: str, segment_key: str) -> Segment:
         segment = self.chain(chain_key).segment(segment_key)
