@@ -115,6 +115,8 @@ RULES = {
     ("POST", "/chain/placements/{placement_id:int}/decide"): "placer",
     ("POST", "/chain/suggestions"): "admin",
     ("POST", "/chain/taxonomy"): "admin",
+    ("GET", "/chain/organizations/{org_id:int}"): "open",
+    **{("POST", f"/chain/organizations/{{org_id:int}}/{a}"): "placer" for a in ("place", "park", "suggest")},
 }
 PER_LEVEL = {"read", "detail", "owner_write", "request"}
 OWNER_ONLY = "只有该机构的成果转化办公室或管理员可以这样做"

@@ -103,3 +103,22 @@ def test_the_chart_library_ships_with_its_licence():
     vendor = resources.files("medbridge") / "web" / "static" / "vendor" / "echarts"
     assert (vendor / "echarts.min.js").is_file()
     assert "Apache License" in (vendor / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_an_organizations_chain_page_places_it_by_hand_and_attaches_its_park(client, db):
+    ids = seed(db)
+    with db.session() as s:
+        park = make_org(s, name="京南医药园", kind="park").id
+    anonymous = client.get(f"/chain/organizations/{ids['maker']}")
+    assert anonymous.status_code == 200 and "place-organization" not in anonymous.text
+    sign_in(client, db, "maker-office", f"tto:{ids['maker']}")
+    assert client.post(f"/chain/organizations/{ids['maker']}/place",
+                       data={"segment": "tcm/herb_cultivation"}, follow_redirects=False).status_code == 303
+    assert client.post(f"/chain/organizations/{ids['maker']}/place", data={"segment": "tcm/nowhere"}).status_code == 422
+    assert client.post(f"/chain/organizations/{ids['maker']}/park", data={"park_id": str(park)},
+                       follow_redirects=False).status_code == 303
+    page = client.get(f"/chain/organizations/{ids['maker']}")
+    assert "药材种植加工" in page.text and "京南医药园" in page.text
+    decided = client.post(f"/chain/placements/{ids['suggested']}/decide", data={"confirm": "0", "from": "organization"},
+                          follow_redirects=False)
+    assert decided.headers["location"].startswith(f"/chain/organizations/{ids['maker']}")

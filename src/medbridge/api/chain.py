@@ -15,13 +15,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from medbridge.accounts import audit
 from medbridge.accounts.policy import Viewer
 from medbridge.api import schemas
 from medbridge.api.deps import Auth, SessionDep, ViewerDep, WriterDep, client_address
 from medbridge.api.outcomes import spreadsheet_response
 from medbridge.api.params import Id, OptionalId, PageNumber, QueryChecks
 from medbridge.api.schemas import INVALID_INPUT, Input, UtcDateTime
-from medbridge.accounts import audit
 from medbridge.chain import actions, exports, figures, placement, taxonomy
 from medbridge.chain import coverage as cov
 from medbridge.chain.targets import rank_targets

@@ -29,11 +29,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from medbridge.accounts.policy import ANONYMOUS, Viewer, visible_condition
-from medbridge.chain.models import ChainPlacement
+from medbridge.chain.models import ChainPlacement, ParkTenant
 from medbridge.chain.taxonomy import ChainMap, Segment
 from medbridge.db.base import utcnow
 from medbridge.errors import ValidationError
@@ -251,10 +251,6 @@ MAX_PER_PAGE = 200
 
 
 def list_placements(session: Session, filters: PlacementFilters) -> tuple[list[ChainPlacement], int]:
-    from sqlalchemy import func, or_
-
-    from medbridge.chain.models import ParkTenant
-
     query = select(ChainPlacement).join(Organization, Organization.id == ChainPlacement.organization_id)
     if filters.organization_id:
         query = query.where(ChainPlacement.organization_id == filters.organization_id)

@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Protocol
+from typing import Protocol
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -185,6 +185,3 @@ def _events(session: Session, ids: list[int], since: datetime) -> dict[int, list
     for events in found.values():
         events.sort(key=lambda e: e.at, reverse=True)
     return found
-
-
-EventSourceFunction = Callable[[Session, list[int], datetime], list[EventSignal]]

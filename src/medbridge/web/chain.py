@@ -199,7 +199,9 @@ def placements_page(request: Request, session: Session = SessionDep, auth: Auth 
 @router.post("/chain/placements/{placement_id:int}/decide")
 def decide_placement(request: Request, placement_id: int, form: FormData = FormDep, session: Session = SessionDep,
                      auth: Auth = PageAuthDep):
-    actions.decide(session, auth.viewer, placement_id, text(form, "confirm") == "1", text(form, "note", 500))
+    row = actions.decide(session, auth.viewer, placement_id, text(form, "confirm") == "1", text(form, "note", 500))
+    if text(form, "from") == "organization":
+        return redirect(f"/chain/organizations/{row.organization_id}", notice="chain_decided")
     back = text(form, "back")
     return redirect("/chain/placements" + (f"?{back}" if back and not back.startswith(("/", "\\")) else ""),
                     notice="chain_decided")
@@ -242,3 +244,52 @@ def save_taxonomy(request: Request, form: FormData = FormDep, session: Session =
         return _taxonomy_page(request, session, auth, posted,
                               {"data": "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)})
     return redirect("/chain/taxonomy", notice="chain_saved")
+
+
+# --- one organization's placements ---------------------------------------------------------
+
+@router.get("/chain/organizations/{org_id:int}")
+def organization_page(request: Request, org_id: int, session: Session = SessionDep, auth: Auth = PageAuthDep):
+    return _organization_page(request, session, auth, org_id, {})
+
+
+def _organization_page(request: Request, session: Session, auth: Auth, org_id: int, errors: dict):
+    from medbridge.registry.service import get_organization
+
+    org = get_organization(session, org_id)
+    rows, _ = placement.list_placements(session, placement.PlacementFilters(organization_id=org.id, status="",
+                                                                            sort="chain", per_page=200))
+    return render(request, "chain/organization.html", {
+        "org": org, "rows": rows, "chains": taxonomy.current(session), "park_id": actions.park_of(session, org.id),
+        "parks": cov.parks(session), "allowed": actions.can_place(session, auth.viewer, org.id), "errors": errors,
+        "placeable": org.kind in placement.PLACED_KINDS,
+    }, status_code=422 if errors else 200)
+
+
+@router.post("/chain/organizations/{org_id:int}/place")
+def place_organization(request: Request, org_id: int, form: FormData = FormDep, session: Session = SessionDep,
+                       auth: Auth = PageAuthDep):
+    chain_key, _, segment_key = text(form, "segment").partition("/")
+    try:
+        actions.place(session, auth.viewer, org_id, chain_key, segment_key, text(form, "note", 500))
+    except ValidationError as exc:
+        return _organization_page(request, session, auth, org_id, {"segment": exc.errors[0]["message"]})
+    return redirect(f"/chain/organizations/{org_id}", notice="chain_saved")
+
+
+@router.post("/chain/organizations/{org_id:int}/park")
+def park_organization(request: Request, org_id: int, form: FormData = FormDep, session: Session = SessionDep,
+                      auth: Auth = PageAuthDep):
+    value = text(form, "park_id")
+    try:
+        actions.set_park(session, auth.viewer, org_id, int(value) if value.isdecimal() and int(value) < 2**31 else None)
+    except ValidationError as exc:
+        return _organization_page(request, session, auth, org_id, {"park_id": exc.errors[0]["message"]})
+    return redirect(f"/chain/organizations/{org_id}", notice="chain_saved")
+
+
+@router.post("/chain/organizations/{org_id:int}/suggest")
+def suggest_organization(request: Request, org_id: int, form: FormData = FormDep, session: Session = SessionDep,
+                         auth: Auth = PageAuthDep):
+    actions.refresh_suggestions(session, auth.viewer, [org_id])
+    return redirect(f"/chain/organizations/{org_id}", notice="chain_suggested")

@@ -426,6 +426,11 @@ CHAIN_STRINGS: dict[str, tuple[str, str]] = {
     "chain_decided_by": ("决定人", "Decided by"),
     "chain_no_placements": ("没有符合条件的定位。", "No placements match."),
     "chain_results": ("共 {total} 条，第 {page}/{pages} 页", "{total} placements, page {page} of {pages}"),
+    "chain_place_by_hand": ("手工定位与园区", "Place by hand; park"),
+    "chain_run_rules_org": ("为该机构运行定位规则", "Run the placement rules for this organization"),
+    "chain_not_placed_kind": ("园区、孵化器、投资机构、政府、联盟和媒体承载集群，但不属于产业链环节。",
+                              "Parks, incubators, investors, governments, alliances and media carry a cluster but "
+                              "are not a segment of its chain."),
     "chain_run_rules": ("重新运行定位规则", "Run the placement rules again"),
     "chain_taxonomy": ("产业链分类（版本）", "Chain taxonomy (versions)"),
     "chain_taxonomy_meta": ("当前为第{version}版，{author} 于 {when}", "Version {version}, by {author} at {when}"),
