@@ -122,3 +122,17 @@ def test_an_organizations_chain_page_places_it_by_hand_and_attaches_its_park(cli
     decided = client.post(f"/chain/placements/{ids['suggested']}/decide", data={"confirm": "0", "from": "organization"},
                           follow_redirects=False)
     assert decided.headers["location"].startswith(f"/chain/organizations/{ids['maker']}")
+
+
+def test_corridors_across_the_provinces_ticked(client, db):
+    with db.session() as s:
+        chains = taxonomy.current(s)
+        for name, province, city, segment in (("京药研发", "北京市", "北京市", "rnd"),
+                                              ("津药制剂", "天津市", "天津市", "manufacturing")):
+            placement.place(s, chains, make_org(s, name=name, kind="enterprise", province=province, city=city),
+                            "chemical_drug", segment, "seed")
+    alone = client.get("/chain", params={"region": "北京市"})
+    assert "京药研发" in alone.text and "天津市（" not in alone.text
+    both = client.get("/chain", params=[("region", "北京市"), ("area", "北京市"), ("area", "天津市")])
+    corridors = both.text.split('id="corridors"')[1]
+    assert "北京市（技术研发）" in corridors and "天津市（生产加工（制剂））" in corridors

@@ -82,18 +82,25 @@ def chain_map(request: Request, session: Session = SessionDep, auth: Auth = Page
     report = cov.coverage(session, chains, auth.viewer, scope, chain_key or None)
     lang = current_lang(request)
     data = coverage_out(chains, report)
-    corridor_regions = sorted({scope.region} if scope.region else set())
-    if scope.region:
+    provinces_known = sorted({p for p in session.scalars(select(Organization.province).distinct()) if p})
+    area = [p for p in request.query_params.getlist("area") if p in provinces_known][:20]
+    corridor_regions: list[str] = []
+    if area:
+        corridor_regions = area   # the provinces ticked under 产业廊道 (e.g. 北京市, 天津市, 河北省)
+    elif scope.park_id is not None:
+        corridor_regions = [session.get(Organization, scope.park_id).province or ""]
+    elif scope.region:
         # A corridor runs across cities, so look at the province(s) the region belongs to.
         provinces = session.scalars(select(Organization.province).where(
             (Organization.province == scope.region) | (Organization.city == scope.region)
             | (Organization.district == scope.region)).distinct())
-        corridor_regions = sorted(set(provinces)) or corridor_regions
+        corridor_regions = sorted(set(provinces)) or [scope.region]
     corridors = cov.corridors(session, chains, auth.viewer, corridor_regions)
     return render(request, "chain/map.html", {
         "chains": chains, "report": report, "scope": scope, "scope_name": scope_name, "chain_key": chain_key,
         "regions": region_choices(session), "parks": cov.parks(session), "corridors": corridors,
         "rules": cov.rule_texts(lang), "scope_query": _scope_query(scope), "leading_count": cov.LEADING_COUNT,
+        "provinces": provinces_known, "area": corridor_regions,
         "chart_data": json_script("chain-data", {"chains": data, "labels": _labels(lang),
                                                  "query": _scope_query(scope)}),
         "export_query": _scope_query(scope, chain=chain_key, lang=lang),

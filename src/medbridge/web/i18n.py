@@ -368,8 +368,10 @@ CHAIN_STRINGS: dict[str, tuple[str, str]] = {
     "chain_absent": ("本地尚未布局该链", "Nobody works in this chain locally"),
     "chain_rules": ("判定规则", "The rules"),
     "chain_corridors": ("产业廊道", "Corridors"),
-    "chain_corridors_help": ("所选地区所在省份内，一条链的已覆盖环节分布在多个城市。",
-                             "Within the province(s) of the scope, a chain whose covered segments sit in several cities."),
+    "chain_corridors_help": ("在所勾选的省份内（默认为所选地区所在省份），一条链的已覆盖环节分布在多个城市。",
+                             "Within the provinces ticked (by default the scope's own), a chain whose covered segments "
+                             "sit in several cities."),
+    "chain_corridor_area": ("廊道范围（省份）", "Corridor area (provinces)"),
     "chain_no_corridors": ("没有跨城市的产业廊道。", "No corridor across cities."),
     "chain_missing_in_area": ("区域内仍缺", "still missing in the area"),
     "chain_export_enterprises": ("导出企业清单 (XLSX)", "Export enterprise list (XLSX)"),
