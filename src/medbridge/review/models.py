@@ -94,6 +94,8 @@ class CompetitionRound(Base):
     # {"criteria": [{"key": "innovation", "label": "创新性", "weight": 0.3}, …], "scale": [0, 10]}
     rubric: Mapped[dict] = mapped_column(JSON)
     judges_per_entry: Mapped[int] = mapped_column(Integer, default=3)
+    # How many of this round's best entries go on to the next round (ties at the cut all go); None = all.
+    advancing: Mapped[Optional[int]] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default="open")
 
     competition: Mapped[Competition] = relationship(back_populates="rounds")

@@ -90,6 +90,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('rubric', sa.JSON(), nullable=False),
     sa.Column('judges_per_entry', sa.Integer(), nullable=False),
+    sa.Column('advancing', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.ForeignKeyConstraint(['competition_id'], ['competition.id'], name=op.f('fk_competition_round_competition_id_competition'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_competition_round')),
