@@ -45,6 +45,7 @@ from medbridge.library.models import Outcome, OutcomeVersion
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle
 from medbridge.registry.service import add_person, create_organization
+from medbridge.transfer.demo import load_pipeline_demo, remove_pipeline_demo
 
 DATA_DIR = Path(__file__).with_name("demo_data")
 DEFAULT_SEED = 2024
@@ -739,7 +740,9 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED) -> dict:
         version.created_at = times.get((version.outcome_id, version.number), version.created_at)
         versions += 1
     session.flush()
+    pipeline = load_pipeline_demo(session, seed)
     return {
+        **pipeline,
         "organizations": len(plan.organizations),
         "aliases": sum(len(o["aliases"]) for o in plan.organizations),
         "people": len(plan.people),
@@ -763,6 +766,7 @@ def remove_demo(session: Session) -> dict:
     if blocking:
         raise DemoDataInUse(f"{blocking}项非演示成果属于演示机构，未删除任何数据 / "
                             f"{blocking} real outcomes are owned by demo organizations: nothing was removed")
+    remove_pipeline_demo(session)
     counts = {
         "outcomes": session.scalar(select(func.count()).select_from(Outcome).where(Outcome.is_demo.is_(True))),
         "people": session.scalar(select(func.count()).select_from(Person).where(Person.is_demo.is_(True))),

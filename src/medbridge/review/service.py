@@ -506,6 +506,13 @@ def finish(session: Session, viewer: Viewer, competition: Competition) -> list[s
     return ranked
 
 
+def shown_title(viewer: Viewer, entry: CompetitionEntry) -> str:
+    """An entry built on an outcome the viewer may not know of does not show its title."""
+    if entry.outcome is not None and detail_level(viewer, entry.outcome) == "hidden":
+        return "保密项目 / confidential entry"
+    return entry.title
+
+
 RESULT_COLUMNS = ("rank", "tied", "entry", "organization", "field", "normalized", "raw", "judges", "award")
 
 
@@ -514,7 +521,7 @@ def result_rows(session: Session, viewer: Viewer, competition: Competition,
     require_ranking_access(viewer, competition)
     rnd = rnd or competition.rounds[-1]
     entries = {e.id: e for e in competition.entries}
-    return [[r.rank if r.rank is not None else "", "=" if r.tied else "", entries[r.entry_id].title,
+    return [[r.rank if r.rank is not None else "", "=" if r.tied else "", shown_title(viewer, entries[r.entry_id]),
              entries[r.entry_id].organization.name if entries[r.entry_id].organization else "",
              entries[r.entry_id].field, "" if r.normalized is None else r.normalized, "" if r.raw is None else r.raw,
              r.judges, r.award] for r in ranking(session, rnd)]

@@ -337,3 +337,9 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
         return key
     text = pair[1] if lang == "en" else pair[0]
     return text.format(**values) if values else text
+
+
+# The pipeline's own strings (deals, cycle time, incubation, experts, competitions).
+from medbridge.web.i18n_pipeline import STRINGS as _PIPELINE_STRINGS  # noqa: E402
+
+STRINGS.update(_PIPELINE_STRINGS)
