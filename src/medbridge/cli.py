@@ -590,3 +590,9 @@ def audit(context: Context, action, username, limit, csv_path, as_json):
     _emit(as_json, {"total": total, "events": rows}, "\n".join(
         f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['username']:<16} {r['action']:<22} {r['target_type']} "
         f"{r['target_id'] or ''} {r['detail']}" for r in rows) or "没有记录 / no events")
+
+
+from medbridge.cli_pipeline import competitions as _competitions, deals as _deals  # noqa: E402
+
+main.add_command(_deals)
+main.add_command(_competitions)

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from medbridge.accounts import audit
 from medbridge.accounts.models import User
-from medbridge.accounts.policy import Viewer, detail_level, require_admin, require_manage, require_signed_in
+from medbridge.accounts.policy import (
+    Viewer, detail_level, require_admin, require_manage, require_signed_in, require_visible,
+)
 from medbridge.db.base import utcnow
 from medbridge.errors import Forbidden, NotFound, ValidationError
 from medbridge.library import service as library
@@ -117,6 +119,7 @@ def list_experts(session: Session, q: str = "", field: str = "", tech_managers: 
 def assign_tech_manager(session: Session, viewer: Viewer, outcome_id: int, expert_id: int,
                         on: date | None = None) -> TechManagerAssignment:
     outcome = library.get_outcome(session, outcome_id)
+    require_visible(viewer, outcome)
     require_manage(viewer, outcome.owner_id)
     expert = get_expert(session, expert_id)
     if not expert.is_tech_manager:

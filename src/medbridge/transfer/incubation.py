@@ -42,6 +42,10 @@ def operated_incubators(session: Session, viewer: Viewer) -> list[Organization]:
     return list(session.scalars(select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name)))
 
 
+def incubators_with_projects(session: Session) -> set[int]:
+    return set(session.scalars(select(IncubationProject.incubator_id).distinct()))
+
+
 def cohort(session: Session, viewer: Viewer, incubator_id: int, cohort_name: str = "") -> list[IncubationProject]:
     require_operator(viewer, incubator_id)
     query = select(IncubationProject).where(IncubationProject.incubator_id == incubator_id)

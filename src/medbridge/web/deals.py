@@ -236,7 +236,9 @@ def incubation_cohort(request: Request, session: Session = SessionDep, auth: Aut
     require_signed_in(auth.viewer)
     incubators = incubation.operated_incubators(session, auth.viewer)
     chosen = _int(request.query_params.get("incubator_id"))
-    current = next((i for i in incubators if i.id == chosen), incubators[0] if incubators else None)
+    with_projects = incubation.incubators_with_projects(session)
+    default = next((i for i in incubators if i.id in with_projects), incubators[0] if incubators else None)
+    current = next((i for i in incubators if i.id == chosen), default)
     projects = incubation.cohort(session, auth.viewer, current.id) if current else []
     counts = {phase: sum(1 for p in projects if p.phase == phase) for phase in INCUBATION_PHASES}
     return render(request, "incubation/cohort.html", {
