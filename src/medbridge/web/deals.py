@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from medbridge.accounts.policy import can_manage, detail_level, require_signed_in
+from medbridge.accounts.policy import can_manage, detail_level, require_signed_in, require_some_office
 from medbridge.api.deps import Auth
 from medbridge.errors import ValidationError
 from medbridge.library.models import Outcome
@@ -124,7 +124,7 @@ def deal_export(request: Request, fmt: str, session: Session = SessionDep, auth:
 
 @router.get("/deals/new")
 def deal_new_form(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
-    require_signed_in(auth.viewer)
+    require_some_office(auth.viewer)
     outcome_id = _int(request.query_params.get("outcome_id"))
     return render(request, "deals/new.html", {"modes": DEAL_MODES, "posted": {"outcome_id": outcome_id or ""},
                                               "errors": {}, "today": date.today().isoformat()})
