@@ -129,7 +129,8 @@ def judge_score(request: Request, competition_id: int, assignment_id: int, form:
     rnd = next(r for r in competition.rounds if any(a.id == assignment_id for a in service.assignments(session, r)))
     scores = {c["key"]: text(form, f"score_{c['key']}") for c in rnd.rubric["criteria"]}
     service.submit_score(session, auth.viewer, assignment_id, scores, text(form, "comment", 2000))
-    return redirect(f"/competitions/{competition_id}/judge#assignment-{assignment_id}", notice="score_saved")
+    # The notice goes before the fragment, or the browser would take it for part of the fragment.
+    return redirect(f"/competitions/{competition_id}/judge?notice=score_saved#assignment-{assignment_id}")
 
 
 @router.get("/competitions/{competition_id:int}/ranking")
