@@ -11,7 +11,10 @@ from markupsafe import Markup, escape
 ROW = 26
 LABEL_WIDTH = 170
 WIDTH = 640
-PLOT = WIDTH - LABEL_WIDTH - 70
+PLOT = WIDTH - LABEL_WIDTH - 90
+# Quartile rows carry a longer note after the whisker ("median (q1–q3, n=…)").
+BOX_PLOT = WIDTH - LABEL_WIDTH - 190
+LABEL_CHARACTERS = 13
 COLOURS = ("#2f6f9f", "#4b8bbe", "#6fa8d6", "#93c4ea", "#b7dcf7", "#d2e9fa", "#e6f2fb")
 
 
@@ -23,7 +26,12 @@ def _frame(title: str, height: int, body: list[str], kind: str) -> Markup:
 
 def _label(y: float, text: str) -> str:
     return (f'<text x="{LABEL_WIDTH - 8}" y="{y + ROW / 2 + 4:.1f}" text-anchor="end">'
-            f'{escape(text[:24])}</text>')
+            f'{escape(_shorten(text))}</text>')
+
+
+def _shorten(text: str) -> str:
+    """Labels end at the plot: a long name is cut with an ellipsis (the full one is in the page's tables)."""
+    return text if len(text) <= LABEL_CHARACTERS else text[:LABEL_CHARACTERS - 1] + "…"
 
 
 def bars(title: str, rows: list[tuple[str, float]], unit: str = "") -> Markup:
@@ -44,7 +52,7 @@ def boxes(title: str, rows: list[tuple[str, dict]], unit: str = "") -> Markup:
     """Per row: a whisker from min to max, a box from the first to the third quartile, the median as a
     bar, and "median (q1–q3)" written beside it. Rows without data show "—"."""
     top = max((s["max"] for _, s in rows if s), default=0) or 1
-    scale = PLOT / top
+    scale = BOX_PLOT / top
     body = []
     for i, (label, s) in enumerate(rows):
         y = i * ROW + 4
