@@ -45,7 +45,7 @@ from medbridge.library.models import Outcome, OutcomeVersion
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle
 from medbridge.registry.service import add_person, create_organization
-from medbridge.transfer.demo import load_pipeline_demo, remove_pipeline_demo
+from medbridge.transfer.demo import link_demo_judge, load_pipeline_demo, pipeline_demo_accounts, remove_pipeline_demo
 
 DATA_DIR = Path(__file__).with_name("demo_data")
 DEFAULT_SEED = 2024
@@ -812,7 +812,8 @@ def create_demo_accounts(session: Session) -> list[dict]:
         Organization.is_demo.is_(True), Organization.kind == "enterprise").order_by(Organization.id).limit(1))
     wanted = [("demo-admin", "演示管理员", ["admin"]),
               ("demo-tto", "演示成果转化办", [f"tto:{hospital.name}"] if hospital else []),
-              ("demo-member", "演示企业用户", [f"member:{enterprise.name}"] if enterprise else [])]
+              ("demo-member", "演示企业用户", [f"member:{enterprise.name}"] if enterprise else []),
+              *pipeline_demo_accounts(session)]
     accounts = []
     for username, display_name, roles in wanted:
         if session.scalar(select(User.id).where(User.username == username)) or not roles:
@@ -820,4 +821,5 @@ def create_demo_accounts(session: Session) -> list[dict]:
         password = generate_password()
         user = create_user(session, username, password, display_name=display_name, roles=roles)
         accounts.append({"username": user.username, "roles": roles, "password": password})
+        link_demo_judge(session, user)
     return accounts

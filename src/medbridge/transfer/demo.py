@@ -14,7 +14,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medbridge.accounts.policy import Viewer
@@ -165,8 +165,34 @@ def _competition(session, spec, rng, orgs, outcomes, experts) -> int:
 
 def remove_pipeline_demo(session: Session) -> None:
     """Delete the pipeline's demo rows (called before the demo outcomes and organizations go)."""
-    quiet = {"synchronize_session": False}
     for model in (Deal, IncubationProject, Competition, Expert):
         for row in session.scalars(select(model).where(model.is_demo.is_(True))):
             session.delete(row)
     session.flush()
+
+
+DEMO_JUDGE = "demo-judge"
+
+
+def pipeline_demo_accounts(session: Session) -> list[tuple[str, str, list[str]]]:
+    """(username, display name, roles) of the pipeline's demo accounts: the operator of the demo
+    incubator (sees its cohort) and a judge of the demo competition (sees their own entries)."""
+    incubator = session.scalar(select(Organization.name).join(IncubationProject, IncubationProject.incubator_id == Organization.id)
+                               .where(IncubationProject.is_demo.is_(True)).limit(1))
+    wanted = [(DEMO_JUDGE, "演示评委", ["judge"])]
+    if incubator:
+        wanted.insert(0, ("demo-operator", "演示孵化器运营", [f"operator:{incubator}"]))
+    return wanted
+
+
+def link_demo_judge(session: Session, user) -> None:
+    """Give the demo judge account the first judge of the demo competition, so its judge page has entries."""
+    if user.username != DEMO_JUDGE:
+        return
+    from medbridge.review.models import CompetitionJudge
+
+    judge = session.scalar(select(CompetitionJudge).join(Competition).where(Competition.is_demo.is_(True))
+                           .order_by(CompetitionJudge.id).limit(1))
+    if judge is not None and judge.expert.user_id is None:
+        judge.expert.user_id = user.id
+        session.flush()
