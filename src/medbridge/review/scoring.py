@@ -54,10 +54,10 @@ def normalize(totals: list[tuple[int, int, float]]) -> dict[tuple[int, int], flo
     by_judge: dict[int, list[float]] = {}
     for judge, _, total in totals:
         by_judge.setdefault(judge, []).append(total)
+    stats = {judge: (statistics.fmean(own), statistics.pstdev(own)) for judge, own in by_judge.items()}
     result = {}
     for judge, entry, total in totals:
-        own = by_judge[judge]
-        mean, sd = statistics.fmean(own), statistics.pstdev(own)
+        mean, sd = stats[judge]
         if sd == 0:
             result[(judge, entry)] = pooled_mean + (total - mean)
         else:
