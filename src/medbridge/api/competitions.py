@@ -3,7 +3,7 @@ judges' scores, normalized rankings, awards and the result sheet (see review.ser
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Literal, Optional
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response

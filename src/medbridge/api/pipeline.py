@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from medbridge.api import schemas
 from medbridge.api.deps import Auth, SessionDep, SignedInDep, WriterDep
 from medbridge.api.params import Id, OptionalId, PageNumber, QueryChecks
-from medbridge.api.schemas import INVALID_INPUT, Input, Text
+from medbridge.api.schemas import INVALID_INPUT, Input
 from medbridge.review import service as review
 from medbridge.transfer import analytics, incubation, service
 from medbridge.transfer.models import ALL_DEAL_STAGES, DEAL_MODES, INCUBATION_PHASES

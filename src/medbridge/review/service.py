@@ -16,7 +16,7 @@ import re
 from datetime import date
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from medbridge.accounts import audit
@@ -32,7 +32,7 @@ from medbridge.library.service import Page
 from medbridge.registry.models import Organization, Person
 from medbridge.review import panels, scoring
 from medbridge.review.models import (
-    COMPETITION_STATUSES, Competition, CompetitionEntry, CompetitionJudge, CompetitionRound, DeclaredConflict, Expert,
+    Competition, CompetitionEntry, CompetitionJudge, CompetitionRound, DeclaredConflict, Expert,
     PanelAssignment, TechManagerAssignment,
 )
 

@@ -22,7 +22,7 @@ from medbridge.library.models import Outcome
 from medbridge.registry.models import Organization, Person
 from medbridge.review import scoring
 from medbridge.review import service as review
-from medbridge.review.models import Competition, Expert, PanelAssignment
+from medbridge.review.models import Competition, Expert
 from medbridge.transfer import incubation, service
 from medbridge.transfer.models import DEAL_STAGES, INCUBATION_PHASES, Deal, IncubationProject
 
