@@ -136,6 +136,10 @@ RULES = {
     ("POST", "/incubation/new"): "operator",
     ("POST", "/incubation/{project_id:int}/advance"): "operator_item",
     ("POST", "/incubation/{project_id:int}/milestones"): "operator_item",
+    ("POST", "/incubation/milestones/{milestone_id:int}/done"): "operator_item",
+    ("POST", "/competitions/new"): "organizer",
+    ("POST", "/competitions/{competition_id:int}/conflicts"): "organizer_or_judge",
+    ("POST", "/api/competitions/{competition_id:int}/conflicts"): "organizer_or_judge",
     ("GET", "/experts"): "open",
     ("GET", "/competitions"): "open",
     ("GET", "/competitions/{competition_id:int}"): "open",
@@ -197,6 +201,8 @@ def expected(rule: str, role: str, level: str | None) -> str:
         return "hidden"
     if rule == "organizer":  # the competition is organised by the owner's hospital
         return "allowed" if manager else "forbidden"
+    if rule == "organizer_or_judge":  # a judge declares their own conflict
+        return "allowed" if manager or role == "judge" else "forbidden"
     if rule in ("operator", "operator_item"):
         if role in ("operator", "admin"):
             return "allowed"
@@ -335,7 +341,7 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
                            "message": "matrix", "approve": "1", "grantee": "judge", "code": "MATRIX-NEW",
                            "title": "中药颗粒", "owner": "矩阵医院", "kind": "drug", "stage": "lab", "field": "tcm"}
         if path.startswith(PIPELINE_PREFIXES):
-            request["data"].update(pipeline_form(world.pipeline))
+            request["data"].update(pipeline_form(world.pipeline, path))
         if path == "/import":
             request["files"] = {"file": ("m.xlsx", sheet(), "application/octet-stream")}
     return request

@@ -80,3 +80,18 @@ def test_a_rubric_is_checked(session):
     with pytest.raises(ValidationError) as error:
         service.check_rubric({"criteria": [{"key": "A B", "weight": 0}], "scale": [5, 1]})
     assert len(error.value.errors) == 3
+
+
+def test_a_declared_conflict_removes_the_assignment_and_is_never_reassigned(session, contest):
+    competition, entry_a, entry_b, judges = contest
+    rnd = competition.rounds[0]
+    service.auto_assign(session, COMMAND_LINE, rnd)
+    assignment = next(a for a in service.assignments(session, rnd) if a.entry_id == entry_b.id)
+    expert, viewer = next((e, v) for e, v in judges.values() if e.id == assignment.expert_id)
+    service.declare_conflict(session, viewer, entry_b, expert.id, "指导过该团队")
+    for _ in range(2):
+        service.auto_assign(session, COMMAND_LINE, rnd)
+        assert expert.id not in {a.expert_id for a in service.assignments(session, rnd) if a.entry_id == entry_b.id}
+    other_expert = next(e for e, _ in judges.values() if e.id != expert.id)
+    with pytest.raises(Forbidden):   # a judge declares only for themself
+        service.declare_conflict(session, viewer, entry_a, other_expert.id)

@@ -17,6 +17,7 @@ def seed_pipeline(session, hospital, enterprise, incubator, outcome_ids: dict, j
     deal = service.create_deal(session, COMMAND_LINE, outcome_ids["public"], [enterprise.id], "license",
                                started_on=date(2025, 1, 1))
     project = incubation.add_project(session, COMMAND_LINE, incubator.id, "矩阵孵化项目", entered_on=date(2025, 1, 1))
+    milestone = incubation.add_milestone(session, COMMAND_LINE, project, "矩阵里程碑", date(2025, 6, 1))
     judge = review.create_expert(session, COMMAND_LINE, add_person(session, "矩阵评委").id, username=judge_username)
     other = review.create_expert(session, COMMAND_LINE, add_person(session, "矩阵专家").id)
     manager = review.create_expert(session, COMMAND_LINE, add_person(session, "矩阵经理人").id, is_tech_manager=True)
@@ -30,16 +31,16 @@ def seed_pipeline(session, hospital, enterprise, incubator, outcome_ids: dict, j
     rnd = competition.rounds[0]
     review.set_assignment(session, COMMAND_LINE, rnd, first.id, judge.id, True)
     assignment = review.assignments(session, rnd)[0]
-    return {"deal": deal.id, "project": project.id, "incubator": incubator.id, "competition": competition.id,
+    return {"deal": deal.id, "project": project.id, "milestone": milestone.id, "incubator": incubator.id, "competition": competition.id,
             "assignment": assignment.id, "judge": judge.id, "other": other.id, "manager": manager.id,
-            "spare": spare.id, "second_entry": second.id, "enterprise": enterprise.id,
+            "spare": spare.id, "second_entry": second.id, "first_entry": first.id, "enterprise": enterprise.id,
             "public_outcome": outcome_ids["public"], "hospital": hospital.id}
 
 
 def pipeline_url(url: str, ids: dict) -> str:
     return (url.replace("{deal_id:int}", str(ids["deal"])).replace("{project_id:int}", str(ids["project"]))
             .replace("{incubator_id:int}", str(ids["incubator"])).replace("{competition_id:int}", str(ids["competition"]))
-            .replace("{assignment_id:int}", str(ids["assignment"])))
+            .replace("{assignment_id:int}", str(ids["assignment"])).replace("{milestone_id:int}", str(ids["milestone"])))
 
 
 def pipeline_json(path: str, ids: dict) -> dict | None:
@@ -56,14 +57,17 @@ def pipeline_json(path: str, ids: dict) -> dict | None:
         "/api/competitions/{competition_id:int}/rounds/{number:int}/assignments":
             {"entry_id": ids["second_entry"], "expert_id": ids["other"], "assigned": True},
         "/api/assignments/{assignment_id:int}/score": {"scores": {"innovation": 7}},
+        "/api/competitions/{competition_id:int}/conflicts": {"entry_id": ids["first_entry"], "reason": "matrix"},
     }.get(path)
 
 
-def pipeline_form(ids: dict) -> dict:
+def pipeline_form(ids: dict, path: str) -> dict:
+    if path.endswith("/conflicts"):  # a judge declares their own: no expert named
+        return {"entry_id": str(ids["first_entry"]), "reason": "matrix"}
     return {"stage": "nda", "organizations": "矩阵企业", "outcome_id": str(ids["public_outcome"]), "mode": "license",
             "name": "矩阵新孵化项目", "incubator_id": str(ids["incubator"]), "phase": "incubation",
             "entry_id": str(ids["second_entry"]), "expert_id": str(ids["other"]), "assigned": "1",
-            "score_innovation": "7", "title": "矩阵里程碑"}
+            "score_innovation": "7", "title": "矩阵里程碑", "year": "2025", "organizer_id": str(ids["hospital"]), "awards": "一等奖:1"}
 
 
 PIPELINE_PREFIXES = ("/deals", "/incubation", "/competitions", "/api/deals", "/api/incubat", "/api/competitions",

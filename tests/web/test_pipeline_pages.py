@@ -6,6 +6,9 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
+
+from medbridge.accounts.models import User
 
 from medbridge.accounts.policy import COMMAND_LINE
 from medbridge.library import service as library
@@ -108,3 +111,41 @@ def test_pages_in_english(client, db, seeded):
     client.cookies.set("lang", "en")
     sign_in(client, db, "page-tto", f"tto:{seeded['hospital']}")
     assert "Due diligence" in client.get("/deals/board").text
+
+
+def test_the_operator_marks_a_milestone_done(client, db, seeded):
+    with db.session() as s:
+        project = incubation.get_project(s, COMMAND_LINE, seeded["project"])
+        milestone_id = incubation.add_milestone(s, COMMAND_LINE, project, "完成概念验证", date(2025, 3, 1)).id
+    sign_in(client, db, "page-operator", f"operator:{seeded['incubator']}")
+    assert client.post(f"/incubation/milestones/{milestone_id}/done", data={"done_on": "2025-02-20"},
+                       follow_redirects=False).status_code == 303
+    assert re.search(r"✔ 完成概念验证", client.get("/incubation").text)
+
+
+def test_an_office_creates_a_competition_and_a_judge_declares_a_conflict(client, db, seeded):
+    from medbridge.registry.service import add_person
+    from medbridge.review import service as review
+
+    sign_in(client, db, "page-tto", f"tto:{seeded['hospital']}")
+    created = client.post("/competitions/new", data={"name": "页面大赛", "year": "2025",
+                                                      "organizer_id": str(seeded["hospital"]),
+                                                      "awards": "一等奖:1，二等奖:2", "judges_per_entry": "1"},
+                          follow_redirects=False)
+    assert created.status_code == 303
+    competition_id = int(re.search(r"/competitions/(\d+)", created.headers["location"]).group(1))
+    client.post(f"/competitions/{competition_id}/entries", data={"title": "页面项目"})
+    with db.session() as s:
+        expert = review.create_expert(s, COMMAND_LINE, add_person(s, "页面评委").id)
+        expert_id = expert.id
+    client.post(f"/competitions/{competition_id}/judges", data={"expert_id": str(expert_id)})
+    client.post(f"/competitions/{competition_id}/rounds/1/assign")
+    sign_in(client, db, "page-judge", "judge")
+    with db.session() as s:
+        review.get_expert(s, expert_id).user_id = s.scalar(select(User.id).where(User.username == "page-judge"))
+    page = client.get(f"/competitions/{competition_id}/judge")
+    assert "页面项目" in page.text and "申报利益冲突" in page.text
+    with db.session() as s:
+        entry_id = review.get_competition(s, competition_id).entries[0].id
+    client.post(f"/competitions/{competition_id}/conflicts", data={"entry_id": str(entry_id), "reason": "同一课题组"})
+    assert "您在本赛事中没有评审任务" in client.get(f"/competitions/{competition_id}/judge").text

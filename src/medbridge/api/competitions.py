@@ -15,6 +15,7 @@ from medbridge.api.params import Id, QueryChecks
 from medbridge.api.pipeline import ERRORS, SHEET
 from medbridge.api.schemas import INVALID_INPUT, Input
 from medbridge.accounts.policy import Viewer
+from medbridge.errors import NotFound
 from medbridge.review import service
 
 router = APIRouter(prefix="/api", tags=["competitions 赛事评审"], responses=INVALID_INPUT, dependencies=QueryChecks)
@@ -69,6 +70,12 @@ class AdjustIn(Input):
     entry_id: int = Field(ge=1, le=MAX)
     expert_id: int = Field(ge=1, le=MAX)
     assigned: bool = True
+
+
+class ConflictIn(Input):
+    entry_id: int = Field(ge=1, le=MAX)
+    expert_id: Optional[int] = Field(None, ge=1, le=MAX, description="default: the caller's own expert profile")
+    reason: str = Field("", max_length=300)
 
 
 class ScoreIn(Input):
@@ -142,6 +149,21 @@ def adjust(competition_id: Id, number: Id, body: AdjustIn, session: Session = Se
     service.set_assignment(session, auth.viewer, service.get_round(session, competition, number), body.entry_id,
                            body.expert_id, body.assigned)
     return {"ok": True}
+
+
+@router.post("/competitions/{competition_id:int}/conflicts", status_code=201,
+             summary="Declare a conflict of interest 申报利益冲突", responses=ERRORS,
+             description="By the judge (for themself) or the organiser. The judge's unscored assignment to the "
+                         "entry goes, and automatic assignment never gives them the entry again.")
+def declare_conflict(competition_id: Id, body: ConflictIn, session: Session = SessionDep, auth: Auth = WriterDep):
+    competition = service.get_competition(session, competition_id)
+    entry = next((e for e in competition.entries if e.id == body.entry_id), None)
+    if entry is None:
+        raise NotFound("entry not found / 参赛项目不存在")
+    mine = service.expert_for_user(session, auth.viewer)
+    expert_id = body.expert_id or (mine.id if mine else 0)
+    row = service.declare_conflict(session, auth.viewer, entry, expert_id, body.reason)
+    return {"entry_id": row.entry_id, "expert_id": row.expert_id, "reason": row.reason}
 
 
 @router.get("/competitions/{competition_id:int}/my-assignments", summary="The caller's entries to score 我的评审",

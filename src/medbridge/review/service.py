@@ -160,6 +160,19 @@ def require_organizer(viewer: Viewer, competition: Competition) -> None:
         raise Forbidden("只有赛事主办方或管理员可以这样做 / only the organiser or an administrator may do this")
 
 
+def organizing_organizations(session: Session, viewer: Viewer) -> list[Organization]:
+    """The organizations this person may organise competitions for (every one for an administrator)."""
+    if viewer.is_anonymous:
+        return []
+    query = select(Organization).order_by(Organization.name)
+    if not viewer.is_admin:
+        ids = {org for role, org in viewer.roles if role in ORGANIZER_ROLES and org is not None}
+        if not ids:
+            return []
+        query = query.where(Organization.id.in_(ids))
+    return list(session.scalars(query.limit(500)))
+
+
 def get_competition(session: Session, competition_id: int) -> Competition:
     competition = session.get(Competition, competition_id)
     if competition is None:
@@ -316,9 +329,12 @@ def add_judge(session: Session, viewer: Viewer, competition: Competition, expert
 def declare_conflict(session: Session, viewer: Viewer, entry: CompetitionEntry, expert_id: int,
                      reason: str = "") -> DeclaredConflict:
     """Declared by the organiser, or by the judge themself; any unscored assignment of the pair goes."""
+    require_signed_in(viewer)
     mine = expert_for_user(session, viewer)
-    if not (mine and mine.id == expert_id):
+    if not (mine and mine.id == expert_id and viewer.has_role("judge")):
         require_organizer(viewer, entry.competition)
+    if expert_id not in {j.expert_id for j in entry.competition.judges}:
+        _raise([{"field": "expert_id", "message": "不是本赛事的评委 / not a judge of this competition"}])
     row = session.scalar(select(DeclaredConflict).where(DeclaredConflict.entry_id == entry.id,
                                                         DeclaredConflict.expert_id == expert_id))
     if row is None:

@@ -135,9 +135,9 @@ def add_milestone(session: Session, viewer: Viewer, project: IncubationProject, 
 
 def complete_milestone(session: Session, viewer: Viewer, milestone_id: int, on: date | None = None) -> IncubationMilestone:
     milestone = session.get(IncubationMilestone, milestone_id)
-    if milestone is None:
+    require_signed_in(viewer)
+    if milestone is None or not operates(viewer, milestone.project.incubator_id):
         raise NotFound("milestone not found / 里程碑不存在")
-    require_operator(viewer, milestone.project.incubator_id)
     on = on or date.today()
     if on > date.today():
         raise ValidationError([{"field": "done_on", "message": "日期不能在未来 / the date cannot be in the future"}])

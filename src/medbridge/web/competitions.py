@@ -3,6 +3,8 @@ page with only their own entries, the ranking and the result sheet."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
@@ -21,7 +23,27 @@ entry_title = service.shown_title
 
 @router.get("/competitions")
 def competition_list(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
-    return render(request, "competitions/list.html", {"competitions": service.list_competitions(session)})
+    return render(request, "competitions/list.html", {
+        "competitions": service.list_competitions(session),
+        "organizations": service.organizing_organizations(session, auth.viewer), "year": date.today().year,
+    })
+
+
+@router.post("/competitions/new")
+@refusals_as_page
+def competition_create(request: Request, form: FormData = FormDep, session: Session = SessionDep,
+                       auth: Auth = PageAuthDep):
+    """A new competition with one round on the default rubric; awards typed as "一等奖:1, 二等奖:2"."""
+    awards = []
+    for part in text(form, "awards").replace("，", ",").split(","):
+        name, _, count = part.strip().partition(":")
+        if name.strip():
+            awards.append({"name": name.strip(), "count": count.strip() or "1"})
+    competition = service.create_competition(
+        session, auth.viewer, text(form, "name", 200), _int(text(form, "year")) or 0,
+        organizer_id=_int(text(form, "organizer_id")), description=text(form, "description", 5000), awards=awards,
+        rounds=[{"name": text(form, "round_name", 100) or "初赛", "judges_per_entry": _int(text(form, "judges_per_entry")) or 3}])
+    return redirect(f"/competitions/{competition.id}", notice="competition_saved")
 
 
 @router.get("/competitions/{competition_id:int}")
@@ -131,6 +153,23 @@ def judge_score(request: Request, competition_id: int, assignment_id: int, form:
     service.submit_score(session, auth.viewer, assignment_id, scores, text(form, "comment", 2000))
     # The notice goes before the fragment, or the browser would take it for part of the fragment.
     return redirect(f"/competitions/{competition_id}/judge?notice=score_saved#assignment-{assignment_id}")
+
+
+@router.post("/competitions/{competition_id:int}/conflicts")
+@refusals_as_page
+def declare_conflict(request: Request, competition_id: int, form: FormData = FormDep, session: Session = SessionDep,
+                     auth: Auth = PageAuthDep):
+    """A judge declares a conflict with an entry (or the organiser records one); the pair is never assigned again."""
+    competition = service.get_competition(session, competition_id)
+    entry = next((e for e in competition.entries if e.id == _int(text(form, "entry_id"))), None)
+    if entry is None:
+        raise NotFound("entry not found / 参赛项目不存在")
+    mine = service.expert_for_user(session, auth.viewer)
+    expert_id = _int(text(form, "expert_id")) or (mine.id if mine else 0)
+    service.declare_conflict(session, auth.viewer, entry, expert_id, text(form, "reason", 300))
+    back = f"/competitions/{competition_id}" if service.is_organizer(auth.viewer, competition) \
+        else f"/competitions/{competition_id}/judge"
+    return redirect(back, notice="competition_saved")
 
 
 @router.get("/competitions/{competition_id:int}/ranking")

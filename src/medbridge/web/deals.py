@@ -279,6 +279,14 @@ def incubation_milestone(request: Request, project_id: int, form: FormData = For
     return redirect(f"/incubation?incubator_id={project.incubator_id}", notice="incubation_saved")
 
 
+@router.post("/incubation/milestones/{milestone_id:int}/done")
+@refusals_as_page
+def incubation_milestone_done(request: Request, milestone_id: int, form: FormData = FormDep,
+                              session: Session = SessionDep, auth: Auth = PageAuthDep):
+    milestone = incubation.complete_milestone(session, auth.viewer, milestone_id, _day(form, "done_on"))
+    return redirect(f"/incubation?incubator_id={milestone.project.incubator_id}", notice="incubation_saved")
+
+
 # --- experts -------------------------------------------------------------------------------
 
 @router.get("/experts")
