@@ -141,6 +141,7 @@ RULES = {
     ("POST", "/competitions/{competition_id:int}/conflicts"): "organizer_or_judge",
     ("POST", "/api/competitions/{competition_id:int}/conflicts"): "organizer_or_judge",
     ("GET", "/experts"): "open",
+    ("POST", "/experts/{expert_id:int}/outcomes"): "owner_create",
     ("GET", "/competitions"): "open",
     ("GET", "/competitions/{competition_id:int}"): "open",
     ("POST", "/competitions/{competition_id:int}/entries"): "organizer",

@@ -182,6 +182,39 @@ def competitions_list(context: Context, as_json):
           or "没有赛事 / no competitions")
 
 
+@competitions.command("new")
+@click.option("--name", required=True)
+@click.option("--year", type=int, required=True)
+@click.option("--organizer", help="organization id, name or alias")
+@click.option("--rounds", "rounds_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='JSON: [{"name": "初赛", "judges_per_entry": 3, "advancing": 6, "rubric": {"criteria": '
+                   '[{"key": "innovation", "label": "创新性", "weight": 0.3}, …], "scale": [0, 10]}}, …]')
+@click.option("--award", "awards", multiple=True, help="NAME:COUNT, best first, e.g. --award 一等奖:1")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+@handles_domain_errors
+def competitions_new(context: Context, name, year, organizer, rounds_file, awards, as_json):
+    """Create a competition (one round on the default rubric unless --rounds gives them)."""
+    import json
+
+    from medbridge.registry.service import find_organization
+    from medbridge.review import service
+
+    try:
+        rounds = json.loads(rounds_file.read_text(encoding="utf-8")) if rounds_file else []
+    except ValueError as exc:
+        _fail(f"轮次文件不是有效的JSON / the rounds file is not valid JSON: {exc}")
+    prizes = [{"name": a.partition(":")[0], "count": a.partition(":")[2] or 1} for a in awards]
+    with context.database.session() as session:
+        org = find_organization(session, organizer) if organizer else None
+        if organizer and org is None:
+            _fail(f"机构不存在 / organization not found: {organizer}")
+        competition = service.create_competition(session, COMMAND_LINE, name, year, organizer_id=org.id if org else None,
+                                                 awards=prizes, rounds=rounds)
+        data = {"id": competition.id, "name": competition.name, "rounds": len(competition.rounds)}
+    _emit(as_json, data, f"已新建赛事 / competition created: {data['id']} {data['name']}")
+
+
 @competitions.command("assign")
 @click.argument("competition_id", type=int)
 @click.option("--round", "number", type=int, default=1, show_default=True)

@@ -40,7 +40,8 @@ def seed_pipeline(session, hospital, enterprise, incubator, outcome_ids: dict, j
 def pipeline_url(url: str, ids: dict) -> str:
     return (url.replace("{deal_id:int}", str(ids["deal"])).replace("{project_id:int}", str(ids["project"]))
             .replace("{incubator_id:int}", str(ids["incubator"])).replace("{competition_id:int}", str(ids["competition"]))
-            .replace("{assignment_id:int}", str(ids["assignment"])).replace("{milestone_id:int}", str(ids["milestone"])))
+            .replace("{assignment_id:int}", str(ids["assignment"])).replace("{milestone_id:int}", str(ids["milestone"]))
+            .replace("{expert_id:int}", str(ids["manager"])))
 
 
 def pipeline_json(path: str, ids: dict) -> dict | None:
@@ -67,8 +68,8 @@ def pipeline_form(ids: dict, path: str) -> dict:
     return {"stage": "nda", "organizations": "矩阵企业", "outcome_id": str(ids["public_outcome"]), "mode": "license",
             "name": "矩阵新孵化项目", "incubator_id": str(ids["incubator"]), "phase": "incubation",
             "entry_id": str(ids["second_entry"]), "expert_id": str(ids["other"]), "assigned": "1",
-            "score_innovation": "7", "title": "矩阵里程碑", "year": "2025", "organizer_id": str(ids["hospital"]), "awards": "一等奖:1"}
+            "score_innovation": "7", "title": "矩阵里程碑", "outcome": str(ids["public_outcome"]), "year": "2025", "organizer_id": str(ids["hospital"]), "awards": "一等奖:1"}
 
 
-PIPELINE_PREFIXES = ("/deals", "/incubation", "/competitions", "/api/deals", "/api/incubat", "/api/competitions",
+PIPELINE_PREFIXES = ("/deals", "/incubation", "/competitions", "/experts", "/api/deals", "/api/incubat", "/api/competitions",
                      "/api/assignments", "/api/experts")

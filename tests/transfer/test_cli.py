@@ -58,3 +58,15 @@ def test_the_demo_competition_ranks_and_exports(run, tmp_path):
     assert sheet.read_bytes()[:2] == b"PK"
     deals = json.loads(run("deals", "cycle-time", "--json").output)
     assert deals["deals"] >= 50 and deals["end_to_end"]["count"] > 10
+
+
+def test_a_competition_is_created_with_rounds_from_a_file(run, tmp_path):
+    rounds = tmp_path / "rounds.json"
+    rounds.write_text(json.dumps([{"name": "初赛", "advancing": 3}, {"name": "决赛", "judges_per_entry": 5}]),
+                      encoding="utf-8")
+    created = run("competitions", "new", "--name", "命令行大赛", "--year", "2025", "--rounds", str(rounds),
+                  "--award", "一等奖:1", "--json")
+    assert created.exit_code == 0, created.output
+    assert json.loads(created.output)["rounds"] == 2
+    rounds.write_text("[{", encoding="utf-8")
+    assert run("competitions", "new", "--name", "坏文件", "--year", "2025", "--rounds", str(rounds)).exit_code == 1

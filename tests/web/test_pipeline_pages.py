@@ -149,3 +149,17 @@ def test_an_office_creates_a_competition_and_a_judge_declares_a_conflict(client,
         entry_id = review.get_competition(s, competition_id).entries[0].id
     client.post(f"/competitions/{competition_id}/conflicts", data={"entry_id": str(entry_id), "reason": "同一课题组"})
     assert "您在本赛事中没有评审任务" in client.get(f"/competitions/{competition_id}/judge").text
+
+
+def test_the_owner_office_assigns_a_technology_manager(client, db, seeded):
+    from medbridge.registry.service import add_person
+    from medbridge.review import service as review
+
+    with db.session() as s:
+        expert_id = review.create_expert(s, COMMAND_LINE, add_person(s, "页面经理人").id, is_tech_manager=True).id
+    sign_in(client, db, "page-tto", f"tto:{seeded['hospital']}")
+    assert client.post(f"/experts/{expert_id}/outcomes", data={"outcome": "P-1"}, follow_redirects=False).status_code == 303
+    listed = client.get("/experts?tech=1").text
+    assert "页面经理人" in listed and ">P-1</a>" in listed
+    sign_in(client, db, "page-member", f"member:{seeded['enterprise']}")
+    assert client.post(f"/experts/{expert_id}/outcomes", data={"outcome": "P-1"}).status_code == 403

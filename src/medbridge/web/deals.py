@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from medbridge.accounts.policy import can_manage, detail_level, require_signed_in, require_some_office
+from medbridge.accounts.policy import can_manage, detail_level, manages_any, require_signed_in, require_some_office
 from medbridge.api.deps import Auth
 from medbridge.errors import ValidationError
 from medbridge.library.models import Outcome
@@ -300,4 +300,17 @@ def expert_list(request: Request, session: Session = SessionDep, auth: Auth = Pa
         "page": page, "q": q, "field": field, "tech": tech, "page_numbers": page_numbers(page),
         "query": lambda **o: urlencode({k: v for k, v in {"q": q, "field": field, "tech": "1" if tech else "", **o}.items() if v}),
         "outcomes_of": lambda e: review.expert_outcomes(session, auth.viewer, e) if e.is_tech_manager else [],
+        "may_assign": manages_any(auth.viewer),
     })
+
+
+@router.post("/experts/{expert_id:int}/outcomes")
+@refusals_as_page
+def expert_assign_outcome(request: Request, expert_id: int, form: FormData = FormDep, session: Session = SessionDep,
+                          auth: Auth = PageAuthDep):
+    """The owner's office makes a technology manager responsible for one of its outcomes (by id or code)."""
+    from medbridge.library.service import get_outcome_by_ref
+
+    outcome = get_outcome_by_ref(session, text(form, "outcome", 64) or "0")
+    review.assign_tech_manager(session, auth.viewer, outcome.id, expert_id)
+    return redirect("/experts?tech=1", notice="deal_saved")

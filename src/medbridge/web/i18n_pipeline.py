@@ -105,6 +105,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "expert_history": ("履历", "History"),
     "expert_tech_manager": ("技术经理人", "Technology manager"),
     "expert_tech_only": ("仅技术经理人", "Technology managers only"),
+    "expert_assign": ("指派为技术经理人", "Assign as technology manager"),
+    "expert_assign_placeholder": ("成果编号", "Outcome code"),
     "expert_outcomes": ("负责的成果", "Outcomes looked after"),
     # competitions
     "competitions_title": ("创新赛事", "Competitions"),
