@@ -24,6 +24,7 @@ from medbridge.app import create_app
 from medbridge.db import Database
 from medbridge.library import service
 from tests.factories import make_org, outcome_data
+from tests.transfer.matrix import PIPELINE_PREFIXES, pipeline_form, pipeline_json, pipeline_url, seed_pipeline
 
 ROLES = ("anonymous", "viewer", "judge", "member", "operator", "other_tto", "owner_tto", "admin")
 LEVELS = ("public", "summary", "confidential")
@@ -117,6 +118,61 @@ RULES = {
     ("POST", "/chain/taxonomy"): "admin",
     ("GET", "/chain/organizations/{org_id:int}"): "open",
     **{("POST", f"/chain/organizations/{{org_id:int}}/{a}"): "placer" for a in ("place", "park", "suggest")},
+    # transfer pipeline, incubation, experts, competitions (tests/transfer/matrix.py seeds them)
+    ("GET", "/api/deals"): "signed_in",
+    ("POST", "/api/deals"): "owner_create",
+    ("GET", "/api/deals/export"): "signed_in",
+    ("GET", "/api/deals/cycle-time"): "signed_in",
+    ("GET", "/api/deals/{deal_id:int}"): "deal_read",
+    ("PATCH", "/api/deals/{deal_id:int}"): "deal_write",
+    ("POST", "/api/deals/{deal_id:int}/moves"): "deal_write",
+    ("GET", "/api/incubators/{incubator_id:int}/cohort"): "operator",
+    ("POST", "/api/incubation/{project_id:int}/advance"): "operator_item",
+    ("GET", "/api/experts"): "open",
+    ("POST", "/api/experts"): "admin",
+    ("POST", "/api/outcomes/{outcome_id:int}/tech-managers"): "owner_write",
+    ("GET", "/api/competitions"): "open",
+    ("POST", "/api/competitions"): "organizer",
+    ("GET", "/api/competitions/{competition_id:int}"): "open",
+    ("POST", "/api/competitions/{competition_id:int}/entries"): "organizer",
+    ("POST", "/api/competitions/{competition_id:int}/judges"): "organizer",
+    ("POST", "/api/competitions/{competition_id:int}/rounds/{number:int}/assign"): "organizer",
+    ("POST", "/api/competitions/{competition_id:int}/rounds/{number:int}/assignments"): "organizer",
+    ("GET", "/api/competitions/{competition_id:int}/my-assignments"): "judge_only",
+    ("PUT", "/api/assignments/{assignment_id:int}/score"): "judge_item",
+    ("GET", "/api/competitions/{competition_id:int}/ranking"): "organizer",
+    ("POST", "/api/competitions/{competition_id:int}/finish"): "organizer",
+    ("GET", "/api/competitions/{competition_id:int}/results"): "organizer",
+    ("GET", "/deals"): "signed_in",
+    ("GET", "/deals/board"): "signed_in",
+    ("GET", "/deals/cycle-time"): "signed_in",
+    ("GET", "/deals/export.{fmt}"): "signed_in",
+    ("GET", "/deals/new"): "office",
+    ("POST", "/deals/new"): "owner_create",
+    ("GET", "/deals/{deal_id:int}"): "deal_read",
+    ("POST", "/deals/{deal_id:int}/move"): "deal_write",
+    ("POST", "/deals/{deal_id:int}/edit"): "deal_write",
+    ("GET", "/incubation"): "signed_in",
+    ("POST", "/incubation/new"): "operator",
+    ("POST", "/incubation/{project_id:int}/advance"): "operator_item",
+    ("POST", "/incubation/{project_id:int}/milestones"): "operator_item",
+    ("POST", "/incubation/milestones/{milestone_id:int}/done"): "operator_item",
+    ("POST", "/competitions/new"): "organizer",
+    ("POST", "/competitions/{competition_id:int}/conflicts"): "organizer_or_judge",
+    ("POST", "/api/competitions/{competition_id:int}/conflicts"): "organizer_or_judge",
+    ("GET", "/experts"): "open",
+    ("POST", "/experts/{expert_id:int}/outcomes"): "owner_create",
+    ("GET", "/competitions"): "open",
+    ("GET", "/competitions/{competition_id:int}"): "open",
+    ("POST", "/competitions/{competition_id:int}/entries"): "organizer",
+    ("POST", "/competitions/{competition_id:int}/judges"): "organizer",
+    ("POST", "/competitions/{competition_id:int}/rounds/{number:int}/assign"): "organizer",
+    ("POST", "/competitions/{competition_id:int}/rounds/{number:int}/adjust"): "organizer",
+    ("POST", "/competitions/{competition_id:int}/finish"): "organizer",
+    ("GET", "/competitions/{competition_id:int}/judge"): "judge_only",
+    ("POST", "/competitions/{competition_id:int}/scores/{assignment_id:int}"): "judge_only",
+    ("GET", "/competitions/{competition_id:int}/ranking"): "organizer",
+    ("GET", "/competitions/{competition_id:int}/results.{fmt}"): "organizer",
 }
 PER_LEVEL = {"read", "detail", "owner_write", "request"}
 OWNER_ONLY = "只有该机构的成果转化办公室或管理员可以这样做"
@@ -160,6 +216,26 @@ def expected(rule: str, role: str, level: str | None) -> str:
         return "allowed" if manager else "forbidden"
     if rule == "figures":  # administrators and park operators
         return "allowed" if role in ("admin", "operator") else "forbidden"
+    # The pipeline: a deal is the owner's office's (writes) and its counterparty's (reads: the
+    # enterprise's member and tech-transfer office); hidden from everyone else.
+    if rule in ("deal_read", "deal_write"):
+        if manager or (rule == "deal_read" and role in ("member", "other_tto")):
+            return "allowed"
+        if role == "anonymous" or role in ("member", "other_tto"):
+            return "forbidden"
+        return "hidden"
+    if rule == "organizer":  # the competition is organised by the owner's hospital
+        return "allowed" if manager else "forbidden"
+    if rule == "organizer_or_judge":  # a judge declares their own conflict
+        return "allowed" if manager or role == "judge" else "forbidden"
+    if rule in ("operator", "operator_item"):
+        if role in ("operator", "admin"):
+            return "allowed"
+        return "hidden" if rule == "operator_item" and role != "anonymous" else "forbidden"
+    if rule in ("judge_only", "judge_item"):
+        if role == "judge":
+            return "allowed"
+        return "hidden" if rule == "judge_item" and role != "anonymous" else "forbidden"
     raise AssertionError(f"no expectation for rule {rule}")
 
 
@@ -175,6 +251,7 @@ class World:
     tokens: dict
     cookies: dict
     csrf: dict
+    pipeline: dict | None = None
 
 
 def secret(level: str) -> str:
@@ -212,7 +289,8 @@ def world(tmp_path_factory) -> World:
         live = access.grant_directly(s, owner, summary, user=grantee)
         world = World(str(path), outcome_ids, hospital.id, pending.id, live.id, tokens,
                       {role: cookie for role, (cookie, _) in sessions.items()},
-                      {role: row.csrf_token for role, (_, row) in sessions.items()})
+                      {role: row.csrf_token for role, (_, row) in sessions.items()},
+                      seed_pipeline(s, hospital, enterprise, incubator, outcome_ids, users["judge"].username))
     database.dispose()
     return world
 
@@ -281,6 +359,7 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
     url = (path.replace("{outcome_id:int}", str(outcome_id)).replace("{number:int}", "1")
            .replace("{grant_id:int}", str(grant)).replace("{org_id:int}", str(world.org_id))
            .replace("{fmt}", "csv").replace("{code}", "en"))
+    url = pipeline_url(url, world.pipeline)
     request: dict = {"method": method, "url": url, "params": {}}
     if path in ("/api/outcomes/{outcome_id:int}/diff", "/outcomes/{outcome_id:int}/diff"):
         request["params"] = {"a": 1, "b": 2}
@@ -307,6 +386,8 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
             "/api/outcomes/{outcome_id:int}": {"reason": "matrix"},
         }.get(path) if method in ("POST", "PUT", "PATCH") else None
         request["json"] = chain_json if chain_json is not None else request["json"]
+        if path.startswith(PIPELINE_PREFIXES) or path.endswith("/tech-managers"):
+            request["json"] = pipeline_json(path, world.pipeline) if method in ("POST", "PUT", "PATCH") else None
         if path == "/api/outcomes/import":
             request.pop("json")
             request["files"] = {"file": ("m.xlsx", sheet(), "application/octet-stream")}
@@ -316,6 +397,8 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
         request["data"] = {"csrf_token": world.csrf.get(role, ""), "username": "viewer", "password": PASSWORD,
                            "message": "matrix", "approve": "1", "grantee": "judge", "code": "MATRIX-NEW",
                            "title": "中药颗粒", "owner": "矩阵医院", "kind": "drug", "stage": "lab", "field": "tcm"}
+        if path.startswith(PIPELINE_PREFIXES):
+            request["data"].update(pipeline_form(world.pipeline, path))
         if path == "/import":
             request["files"] = {"file": ("m.xlsx", sheet(), "application/octet-stream")}
     return request

@@ -150,8 +150,9 @@ def test_demo_accounts_cover_admin_owner_office_and_enterprise_with_random_passw
 
     load_demo(session)
     accounts = create_demo_accounts(session)
-    assert [a["username"] for a in accounts] == ["demo-admin", "demo-tto", "demo-member"]
-    assert len({a["password"] for a in accounts}) == 3
+    assert [a["username"] for a in accounts] == ["demo-admin", "demo-tto", "demo-member", "demo-operator",
+                                                 "demo-judge"]
+    assert len({a["password"] for a in accounts}) == 5
     for account in accounts:
         assert authenticate(session, account["username"], account["password"]).username == account["username"]
     assert create_demo_accounts(session) == []  # never twice

@@ -591,5 +591,10 @@ def audit(context: Context, action, username, limit, csv_path, as_json):
         f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['username']:<16} {r['action']:<22} {r['target_type']} "
         f"{r['target_id'] or ''} {r['detail']}" for r in rows) or "没有记录 / no events")
 
+
+from medbridge.cli_pipeline import competitions as _competitions, deals as _deals  # noqa: E402
+
+main.add_command(_deals)
+main.add_command(_competitions)
 from medbridge.chain.cli import chain as _chain_commands  # noqa: E402  (the chain group imports from here)
 main.add_command(_chain_commands)

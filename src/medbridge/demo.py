@@ -46,6 +46,7 @@ from medbridge.library.models import Outcome, OutcomeVersion
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle
 from medbridge.registry.service import add_person, create_organization
+from medbridge.transfer.demo import link_demo_judge, load_pipeline_demo, pipeline_demo_accounts, remove_pipeline_demo
 
 DATA_DIR = Path(__file__).with_name("demo_data")
 DEFAULT_SEED = 2024
@@ -740,7 +741,9 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED) -> dict:
         version.created_at = times.get((version.outcome_id, version.number), version.created_at)
         versions += 1
     session.flush()
+    pipeline = load_pipeline_demo(session, seed)
     return {
+        **pipeline,
         "organizations": len(plan.organizations),
         "aliases": sum(len(o["aliases"]) for o in plan.organizations),
         "people": len(plan.people),
@@ -765,6 +768,7 @@ def remove_demo(session: Session) -> dict:
     if blocking:
         raise DemoDataInUse(f"{blocking}项非演示成果属于演示机构，未删除任何数据 / "
                             f"{blocking} real outcomes are owned by demo organizations: nothing was removed")
+    remove_pipeline_demo(session)
     counts = {
         "outcomes": session.scalar(select(func.count()).select_from(Outcome).where(Outcome.is_demo.is_(True))),
         "people": session.scalar(select(func.count()).select_from(Person).where(Person.is_demo.is_(True))),
@@ -811,7 +815,8 @@ def create_demo_accounts(session: Session) -> list[dict]:
         Organization.is_demo.is_(True), Organization.kind == "enterprise").order_by(Organization.id).limit(1))
     wanted = [("demo-admin", "演示管理员", ["admin"]),
               ("demo-tto", "演示成果转化办", [f"tto:{hospital.name}"] if hospital else []),
-              ("demo-member", "演示企业用户", [f"member:{enterprise.name}"] if enterprise else [])]
+              ("demo-member", "演示企业用户", [f"member:{enterprise.name}"] if enterprise else []),
+              *pipeline_demo_accounts(session)]
     accounts = []
     for username, display_name, roles in wanted:
         if session.scalar(select(User.id).where(User.username == username)) or not roles:
@@ -819,4 +824,5 @@ def create_demo_accounts(session: Session) -> list[dict]:
         password = generate_password()
         user = create_user(session, username, password, display_name=display_name, roles=roles)
         accounts.append({"username": user.username, "roles": roles, "password": password})
+        link_demo_judge(session, user)
     return accounts

@@ -6,3 +6,10 @@ from medbridge.accounts.models import (  # noqa: F401
 from medbridge.library.models import Outcome, OutcomeVersion, Rubric  # noqa: F401
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle  # noqa: F401
 from medbridge.chain.models import ChainPlacement, ChainTaxonomy, ClusterFigure, ParkTenant  # noqa: F401
+from medbridge.review.models import (  # noqa: F401
+    Competition, CompetitionEntry, CompetitionJudge, CompetitionRound, DeclaredConflict, Expert, PanelAssignment,
+    TechManagerAssignment,
+)
+from medbridge.transfer.models import (  # noqa: F401
+    Deal, DealEvent, DealParty, IncubationMilestone, IncubationPhaseEvent, IncubationProject,
+)

@@ -446,3 +446,7 @@ CHAIN_STRINGS: dict[str, tuple[str, str]] = {
     "notice_chain_suggested": ("定位规则已运行。", "The placement rules ran."),
 }
 STRINGS.update(CHAIN_STRINGS)
+# The pipeline's own strings (deals, cycle time, incubation, experts, competitions).
+from medbridge.web.i18n_pipeline import STRINGS as _PIPELINE_STRINGS  # noqa: E402
+
+STRINGS.update(_PIPELINE_STRINGS)

@@ -1,0 +1,1 @@
+"""The transfer pipeline: deals with dated stage events, cycle-time analytics, incubation."""
