@@ -5,3 +5,4 @@ from medbridge.accounts.models import (  # noqa: F401
 )
 from medbridge.library.models import Outcome, OutcomeVersion, Rubric  # noqa: F401
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle  # noqa: F401
+from medbridge.news.models import NewsArticle, NewsEvent, NewsMention  # noqa: F401

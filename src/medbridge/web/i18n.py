@@ -241,6 +241,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role_operator": ("运营方", "operator"),
     "role_judge": ("评审", "judge"),
     "role_viewer": ("访客", "viewer"),
+    "role_analyst": ("情报分析员", "analyst"),
     "nav_access": ("访问申请", "Access requests"),
     "nav_audit": ("审计日志", "Audit log"),
     # redacted detail and access requests

@@ -1,0 +1,133 @@
+"""Events from trigger words: who signed, launched, settled, joined, won, was appointed, issued.
+
+A trigger word counts only with its context (a 启动 needs a park or platform nearby, a 签署
+an agreement word after it); the participants are the organizations of the sentence, plus
+the places that act as a party (丰台区与首都医科大学签署…).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from medbridge.extract import lexicon
+from medbridge.extract.dates import DateMention, date_for
+from medbridge.extract.organizations import OrgMention, Sentence
+
+HOST_KINDS = ("incubator", "park")
+LAUNCHED_KINDS = ("park", "incubator", "institute", "service_platform", "alliance", "investor")
+AGREEMENT_KIND = re.compile(r"(?:签署|签订|签约|达成|缔结)了?([\u4e00-\u9fff]{0,8}?)(?:协议|合同|备忘录|意向书)")
+NEEDS_TWO = ("agreement_signed", "joint_lab", "settlement")
+
+
+@dataclass
+class Event:
+    type: str
+    participants: list[str]
+    date: date | None
+    evidence: str
+    start: int                # evidence sentence, in the analysed text
+    end: int
+    trigger: str
+    detail: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        data = {"type": self.type, "participants": self.participants,
+                "date": self.date.isoformat() if self.date else None, "evidence": self.evidence}
+        data.update(self.detail)
+        return data
+
+
+def _first_trigger(sentence: str, words: tuple[str, ...]) -> re.Match | None:
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return pattern.search(sentence)
+
+
+def _context_ok(kind: str, sentence: str, trigger: re.Match, orgs: list[OrgMention], offset: int) -> bool:
+    after = sentence[trigger.end(): trigger.end() + 20]
+    before = sentence[max(0, trigger.start() - 20): trigger.start()]
+    kinds = {m.kind for m in orgs}
+    if kind == "settlement":
+        return bool(kinds & set(HOST_KINDS)) or any(h in sentence for h in lexicon.SETTLEMENT_HOSTS)
+    if kind == "agreement_signed":
+        if trigger.group(0) == "签约" and after.startswith(("入驻", "落地", "仪式")) and "协议" not in after:
+            return False
+        return trigger.group(0).startswith("达成") or any(o in after for o in lexicon.AGREEMENT_OBJECTS)
+    if kind == "launch":
+        launched = [m for m in orgs if m.kind in LAUNCHED_KINDS and m.end - offset <= trigger.end() + 4]
+        return bool(launched) or any(o in before for o in lexicon.LAUNCH_OBJECTS)
+    if kind == "alliance_joined":
+        return "alliance" in kinds or any(w in sentence for w in ("联盟", "协会", "学会", "商会"))
+    if kind == "award":
+        return any(w in sentence for w in lexicon.AWARD_CONTEXT)
+    if kind == "expert_appointed":
+        return any(w in sentence for w in lexicon.APPOINT_CONTEXT)
+    if kind == "policy_issued":
+        return not after.startswith(("时间", "会", "仪式")) and any(o in after for o in lexicon.POLICY_OBJECTS)
+    return True
+
+
+PARTY_LINKS = ("与", "和", "同", "、", "携手", "联合")
+
+
+def _party_places(sentence: Sentence, orgs: list[OrgMention], anywhere: bool) -> list[str]:
+    """Places acting as a party: 丰台区与首都医科大学…, …与丰台区签署 (or any place, for issuers)."""
+    tokens, places = sentence.tokens, []
+    for index, token in enumerate(tokens):
+        if token.pos != "ns" or len(token.text) < 2:
+            continue
+        position = sentence.start + token.start
+        if any(m.start <= position < m.end for m in orgs):
+            continue
+        neighbours = {tokens[index - 1].text if index else "", tokens[index + 1].text if index + 1 < len(tokens) else ""}
+        if anywhere or neighbours & set(PARTY_LINKS):
+            places.append(token.text)
+    return places
+
+
+def _participants(kind: str, sentence: Sentence, orgs: list[OrgMention]) -> list[str]:
+    names: list[str] = []
+    for mention in orgs:
+        name = mention.canonical or mention.text
+        if name not in names:
+            names.append(name)
+    if kind in ("agreement_signed", "joint_lab") and len(names) < 2:
+        names += [p for p in _party_places(sentence, orgs, anywhere=False) if p not in names]
+    if not names and kind not in NEEDS_TWO:
+        names += _party_places(sentence, orgs, anywhere=True)[:1]
+    return names
+
+
+def find_events(sentences: list[Sentence], mentions: list[OrgMention], dates: list[DateMention],
+                article_date: date | None) -> list[Event]:
+    events: list[Event] = []
+    seen: set[tuple] = set()
+    previous_hosts: list[OrgMention] = []
+    for sentence in sentences:
+        orgs = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        hosts = [m for m in orgs if m.kind in HOST_KINDS]
+        if not hosts and previous_hosts:
+            orgs_with_host = previous_hosts[-1:] + orgs   # …孵化器签约仪式。9家企业签约入驻。
+        else:
+            orgs_with_host = orgs
+        previous_hosts = hosts or previous_hosts
+        for kind, words in lexicon.EVENT_TRIGGERS.items():
+            trigger = _first_trigger(sentence.text, words)
+            in_play = orgs_with_host if kind == "settlement" else orgs
+            if not trigger or not _context_ok(kind, sentence.text, trigger, in_play, sentence.start):
+                continue
+            participants = _participants(kind, sentence, in_play)
+            if len(participants) < (2 if kind in NEEDS_TWO else 1):
+                continue
+            key = (kind, frozenset(participants))
+            if key in seen:
+                continue
+            seen.add(key)
+            detail = {}
+            if kind == "agreement_signed" and (m := AGREEMENT_KIND.search(sentence.text)):
+                detail["kind"] = m.group(1) or "协议"
+            events.append(Event(kind, participants,
+                                date_for(sentence.start, dates, sentence.start, sentence.end, article_date),
+                                sentence.text, sentence.start, sentence.end, trigger.group(0), detail))
+    return events

@@ -1,0 +1,365 @@
+"""Organization names from a suffix grammar, defined short names, lists and dictionaries.
+
+A name is found by its ending (…医院, …有限公司, …孵化器 give the kind) and grown leftwards
+over the words that may sit inside a name, stopping at verbs, prepositions, punctuation and
+titles. A name made only of common words (高水平研究型医院) is no name. Short names defined
+in the text (简称“天坛医院”), names contained in a longer name of the same kind and the
+dictionaries' aliases all resolve to one organization.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from medbridge.extract import lexicon
+from medbridge.extract.tokens import Token, frequency, tag
+
+MAX_NAME = 32
+PROPER_POS = frozenset("ns nt nz j eng nrt nrfg".split())
+GENERIC_MODIFIERS = frozenset(
+    "高水平 研究型 三甲 优质 知名 大型 重点 附属 公立 民营 各级 相关 顶尖 一流 龙头 头部 领军 新型 国家级 省级 "
+    "市级 区级 综合性 综合 专科 合作 定点 基层 社区 乡镇 县级 医疗 医学 研究 科研 国外 海外 国内 本地 各类 多家 "
+    "众多 部分 其他 一批 多个 该 本 此 这些 那些 我国 全国 世界 全球 国际 高端 高校 科技型 创新型 中小 高成长型 "
+    "专业 服务 机构 专业化 市场化 标杆 示范 智慧 智能 数字 未来 当地 周边 这家 一家 两家 三家 首家 首批 第二批 "
+    "新 老 大 小 该院 本院 全市 全区 全省 临床 药企 国企 外企 跨国 医药 药物 生物 健康 产业 企业 公司 "
+    "集团 科技 创新 转化 成果 发展 工作 专项 重大 省部 共建 协同 教育部 国家 中央 地方 区域 市 区 省 "
+    "数智 互联网 人工智能 精准 医工 智造 数字化 信息化 现代 全资 子公司 控股 参股 公立医院 附属医院 "
+    "教学医院 合作医院 专科医院 综合医院 民营医院 社区医院 研究机构 医疗机构 头部企业".split()
+)
+ENUMERATION = re.compile(
+    r"((?:[\u4e00-\u9fffA-Za-z0-9（）()·]{2,16}、)+[\u4e00-\u9fffA-Za-z0-9（）()·]{2,16})"
+    r"(?:在内的|等)(?:\s*(?:\d+|[一二三四五六七八九十两百]+)\s*(?:余|多)?\s*[家所个]\s*[\u4e00-\u9fff]{0,6}?|[\u4e00-\u9fff]{0,3}?)"
+    r"(企业|单位|公司|机构|医院|高校|院校|医疗机构|科研院所)"
+)
+LIST_LEADS = ("包括", "其中", "如", "有", "与", "和", "及", "由", "为", "了", "让", "使", "将", "吸引", "引进", "集聚")
+SHORT_NAME = re.compile(r"[（(]\s*(?:以下|下文)?\s*简称\s*[为:：]?\s*[“\"‘'「『]([^”\"’'」』]{2,20})[”\"’'」』]\s*[)）]")
+KIND_OF_LIST_NOUN = {"医院": "hospital", "医疗机构": "hospital", "高校": "university", "院校": "university",
+                     "科研院所": "institute"}
+
+
+@dataclass
+class Sentence:
+    start: int
+    text: str
+    tokens: list[Token]
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class OrgMention:
+    start: int             # in the analysed text
+    end: int
+    text: str
+    kind: str
+    how: str               # suffix, short_name, list, dictionary, registry
+    canonical: str = ""
+
+
+@dataclass
+class Organization:
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[OrgMention] = field(default_factory=list)
+
+
+SENTENCE_END = re.compile(r"[^。！？!?\n；;]+[。！？!?；;]?")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    sentences = []
+    for match in SENTENCE_END.finditer(text):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if len(stripped) < 2:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        sentences.append(Sentence(start, stripped, tag(stripped)))
+    return sentences
+
+
+@lru_cache(maxsize=1)
+def shipped_dictionary() -> list[dict]:
+    """Well-known organizations (national institutions, multinationals) with kinds and aliases."""
+    with resources.files("medbridge.extract").joinpath("data/organizations.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def suffix_kind(name: str) -> tuple[str, str] | None:
+    """(suffix, kind) of the longest organization suffix `name` ends with."""
+    for suffix in lexicon.ALL_SUFFIXES:
+        if name.endswith(suffix):
+            kind = lexicon.STRONG_SUFFIXES.get(suffix) or lexicon.WEAK_SUFFIXES[suffix]
+            return suffix, kind
+    return None
+
+
+def strip_legal_form(name: str) -> str:
+    """华融科创生物科技(天津)有限公司 → 华融科创生物科技: the key names are compared on."""
+    key = re.sub(r"[（(][\u4e00-\u9fff]{2,4}[)）]", "", name)
+    for form in lexicon.LEGAL_FORMS:
+        if key.endswith(form) and len(key) > len(form) + 1:
+            key = key[: -len(form)]
+            break
+    return key
+
+
+def _is_proper(token: Token) -> bool:
+    """A word that names something (鼎业, 天坛, 北京) rather than describes it (高水平)."""
+    if token.text in GENERIC_MODIFIERS or token.text in lexicon.NAME_STOP_WORDS:
+        return False
+    if token.pos in PROPER_POS or token.text[:1].isdigit() or token.text.isascii():
+        return True
+    count = frequency(token.text)
+    return count < 1000
+
+
+def _can_be_inside_name(token: Token) -> bool:
+    if token.text in lexicon.NAME_STOP_WORDS or token.text in lexicon.TITLES:
+        return False
+    if token.text.isascii():
+        return len(token.text) >= 2 and token.text.isalnum()
+    if frequency(token.text) == 0 and token.text[0] in LEADING_FUNCTION_CHARS:
+        return False          # an unknown word glued to a preposition (以脑)
+    if token.pos in lexicon.NAME_POS:
+        return True
+    return token.text[:1].isdigit() and token.pos == "m"
+
+
+LEADING_FUNCTION_CHARS = set("以在与和对为将把被从向由于及或并暨")
+YEAR = re.compile(r"^(19|20)\d\d(年|年度)?$")
+COUNTED = re.compile(r"(\d+|[一二三四五六七八九十两百几数多]+)\s*(个|家|所|批|项|类)$")
+
+
+def _suffix_mentions(sentence: Sentence) -> list[OrgMention]:
+    found, text, tokens = [], sentence.text, sentence.tokens
+    for index, token in enumerate(tokens):
+        hit = suffix_kind(text[: token.end])
+        if not hit:
+            continue
+        suffix, kind = hit
+        suffix_start = token.end - len(suffix)
+        holder = next(j for j in range(index + 1) if tokens[j].end > suffix_start)
+        if tokens[holder].start < suffix_start and not _suffix_inside_word_ok(tokens[holder], suffix_start):
+            continue
+        first = _grow_left(tokens, holder)
+        while first < holder and tokens[first].text in ("附属", "原", "新"):
+            first += 1        # 附属北京天坛医院 in a list of a university's hospitals
+        while first < holder and YEAR.match(tokens[first].text):
+            first += 1        # 2023天津滨海高新区: the year is no part of the name
+        start = tokens[first].start
+        if token.end - start > MAX_NAME or COUNTED.search(text[max(0, start - 4): start]):
+            continue          # 5个国家医学中心 counts a category, it names nothing
+        if suffix in lexicon.WEAK_SUFFIXES and not _name_ends_here(tokens, index):
+            continue
+        name_tokens = tokens[first: index + 1]
+        end = token.end
+        if suffix == "园区" and suffix_kind(text[start: end - 2]):
+            end -= 2          # 鼎业未来健康产业园园区外景: the park, then the word "park"
+        if _acceptable(name_tokens, text[start: token.end], suffix, kind):
+            found.append(OrgMention(sentence.start + start, sentence.start + end, text[start: end], kind, "suffix"))
+    return found
+
+
+def _is_brand_word(token: Token) -> bool:
+    """西门子, 安纳金, 捷臻: the made-up or foreign word a company brand is built on."""
+    if token.text in GENERIC_MODIFIERS or token.text in lexicon.NAME_STOP_WORDS or token.pos == "ns":
+        return False
+    count = frequency(token.text)
+    return count == 0 or token.text.isascii() or token.pos in ("nr", "nrt", "nz", "j", "eng") and count < 600
+
+
+def _suffix_inside_word_ok(token: Token, suffix_start: int) -> bool:
+    """布局 ends in 局 but names nothing; 天坛医院 is one word and a name."""
+    if token.text in GENERIC_MODIFIERS or token.text in lexicon.NAME_STOP_WORDS:
+        return False
+    return token.pos in ("nt", "ns", "nz", "j") or suffix_start - token.start >= 2
+
+
+def _name_ends_here(tokens: list[Token], index: int) -> bool:
+    """A brand word ends a name only when no noun follows (西门子医疗与… but not 智慧医疗产业)."""
+    if index + 1 >= len(tokens):
+        return True
+    following = tokens[index + 1]
+    return not (following.pos in lexicon.NAME_POS and following.text not in lexicon.TITLES
+                and following.text not in lexicon.NAME_STOP_WORDS)
+
+
+def _grow_left(tokens: list[Token], holder: int) -> int:
+    first, k = holder, holder - 1
+    while k >= 0 and tokens[holder].end - tokens[k].start <= MAX_NAME:
+        token = tokens[k]
+        if token.text in (")", "）") and k >= 2 and tokens[k - 2].text in ("(", "（") and tokens[k - 1].pos == "ns":
+            first, k = k - 2, k - 3            # 华融科创生物科技(天津)有限公司
+            continue
+        if not _can_be_inside_name(token):
+            break
+        first, k = k, k - 1
+    return first
+
+
+def _acceptable(name_tokens: list[Token], name: str, suffix: str, kind: str) -> bool:
+    prefix_len = len(name) - len(suffix)
+    if prefix_len < 1:
+        return False
+    suffix_start = name_tokens[-1].end - len(suffix)
+    prefix_tokens = [t for t in name_tokens if t.start < suffix_start]
+    whole_word = len(name_tokens) == 1
+    if suffix in lexicon.WEAK_SUFFIXES:
+        # A brand needs a proper-noun word, not a place, right before the brand word.
+        last = prefix_tokens[-1] if prefix_tokens else None
+        return last is not None and last.end <= suffix_start and prefix_len >= 2 and _is_brand_word(last)
+    if kind == "government":
+        if whole_word:
+            return name_tokens[0].pos == "nt" or name[:1] in "市区省县" and len(name) >= 3
+        return any(t.pos == "ns" for t in name_tokens) or name[:1] in "市区省县" \
+            or name.startswith(("国家", "中共", "中国", "农工党", "民盟", "民进", "九三学社", "致公党"))
+    if len(suffix) == 1 or prefix_len < 2:
+        return False
+    if name[:-len(suffix)] in GENERIC_MODIFIERS or name in GENERIC_MODIFIERS:
+        return False
+    if whole_word:
+        token = name_tokens[0]
+        return token.pos in ("nt", "ns", "nz", "j") or frequency(token.text) == 0
+    return any(_is_proper(t) for t in prefix_tokens)
+
+
+def _short_name_mentions(text: str, mentions: list[OrgMention]) -> list[OrgMention]:
+    """(简称“天坛医院”) right after a name: the short name stands for that name."""
+    found = []
+    by_end = {m.end: m for m in mentions}
+    for match in SHORT_NAME.finditer(text):
+        full = by_end.get(match.start())
+        short = match.group(1).strip()
+        if full is None or short == full.text:
+            continue
+        found.append(OrgMention(match.start(1), match.end(1), short, full.kind, "short_name", canonical=full.text))
+    return found
+
+
+def _list_mentions(sentence: Sentence) -> list[OrgMention]:
+    """捷臻医疗、脉愈医疗…在内的9家创新企业: every item of the list is an organization."""
+    found = []
+    for match in ENUMERATION.finditer(sentence.text):
+        noun_kind = KIND_OF_LIST_NOUN.get(match.group(2), "enterprise")
+        position = match.start(1)
+        for item in match.group(1).split("、"):
+            start = position
+            position += len(item) + 1
+            for lead in LIST_LEADS:
+                if item.startswith(lead) and len(item) - len(lead) >= 2:
+                    item, start = item[len(lead):], start + len(lead)
+                    break
+            for link in ("与", "和", "及", "同"):
+                if link in item[1:-1]:
+                    cut = item.rindex(link) + 1
+                    item, start = item[cut:], start + cut
+            while item[:2] in lexicon.NAME_STOP_WORDS and len(item) > 4:
+                item, start = item[2:], start + 2
+            item_start = sentence.text.find(item, start)
+            hit = suffix_kind(item)
+            kind = hit[1] if hit and hit[0] not in lexicon.WEAK_SUFFIXES else noun_kind
+            found.append(OrgMention(sentence.start + item_start, sentence.start + item_start + len(item),
+                                    item, kind, "list"))
+    return found
+
+
+def _gazetteer_mentions(text: str, gazetteer: dict[str, tuple[str, str]], how: str) -> list[OrgMention]:
+    found = []
+    for surface, (canonical, kind) in gazetteer.items():
+        start = text.find(surface)
+        while start != -1:
+            found.append(OrgMention(start, start + len(surface), surface, kind, how, canonical=canonical))
+            start = text.find(surface, start + len(surface))
+    return found
+
+
+def dictionary_gazetteer() -> dict[str, tuple[str, str]]:
+    gazetteer = {}
+    for entry in shipped_dictionary():
+        for surface in [entry["name"], *entry.get("aliases", [])]:
+            gazetteer[surface] = (entry["name"], entry["kind"])
+    return gazetteer
+
+
+def find_organizations(text: str, sentences: list[Sentence],
+                       registry: dict[str, tuple[str, str]] | None = None) -> list[Organization]:
+    mentions = []
+    for sentence in sentences:
+        mentions.extend(_suffix_mentions(sentence))
+        mentions.extend(_list_mentions(sentence))
+    mentions.extend(_short_name_mentions(text, mentions))
+    mentions.extend(_gazetteer_mentions(text, dictionary_gazetteer(), "dictionary"))
+    if registry:
+        mentions.extend(_gazetteer_mentions(text, registry, "registry"))
+    mentions.extend(_repeated_short_names(text, mentions))
+    return _resolve(_drop_nested(mentions))
+
+
+def _repeated_short_names(text: str, mentions: list[OrgMention]) -> list[OrgMention]:
+    """Every later occurrence of a defined short name is a mention too."""
+    found = []
+    for short in {m.text: m for m in mentions if m.how == "short_name"}.values():
+        start = text.find(short.text)
+        while start != -1:
+            if start != short.start:
+                found.append(OrgMention(start, start + len(short.text), short.text, short.kind, "short_name",
+                                        canonical=short.canonical))
+            start = text.find(short.text, start + 1)
+    return found
+
+
+PRIORITY = {"registry": 0, "dictionary": 1, "short_name": 2, "list": 3, "suffix": 4}
+
+
+def _drop_nested(mentions: list[OrgMention]) -> list[OrgMention]:
+    """Keep the longest mention where several overlap (the full name over its parts).
+
+    List items only fill gaps: a name the grammar or a dictionary found wins over a list
+    item that swallowed a neighbouring word.
+    """
+    ordered = sorted(mentions, key=lambda m: (m.how == "list", -(m.end - m.start), PRIORITY[m.how], m.start))
+    taken: list[OrgMention] = []
+    occupied: list[tuple[int, int]] = []
+    for mention in ordered:
+        if any(mention.start < end and start < mention.end for start, end in occupied):
+            continue
+        taken.append(mention)
+        occupied.append((mention.start, mention.end))
+    return sorted(taken, key=lambda m: m.start)
+
+
+def _resolve(mentions: list[OrgMention]) -> list[Organization]:
+    """Group mentions into organizations: short names and contained names join the full name."""
+    names: dict[str, Organization] = {}
+    for mention in mentions:
+        canonical = mention.canonical or mention.text
+        org = names.setdefault(canonical, Organization(canonical, mention.kind))
+        org.mentions.append(mention)
+        mention.canonical = canonical
+        if mention.text != canonical and mention.text not in org.aliases:
+            org.aliases.append(mention.text)
+    # A name contained in a longer name of the same kind is that organization
+    # (天坛医院 in 首都医科大学附属北京天坛医院).
+    for short in sorted(names, key=len):
+        if names.get(short) is None or names[short].kind == "government":
+            continue          # 北京市委 inside 农工党北京市委 is another body
+        longer = [n for n in names if n != short and short in n and names[n].kind == names[short].kind
+                  and n.endswith(short[-2:]) and len(short) >= 4]
+        if short in names and longer:
+            target = names[min(longer, key=lambda n: names[n].mentions[0].start)]
+            moved = names.pop(short)
+            for mention in moved.mentions:
+                mention.canonical = target.name
+            target.mentions.extend(moved.mentions)
+            for alias in [short, *moved.aliases]:
+                if alias not in target.aliases and alias != target.name:
+                    target.aliases.append(alias)
+    return sorted(names.values(), key=lambda o: o.mentions[0].start)
