@@ -71,9 +71,17 @@ def _context_ok(kind: str, sentence: str, trigger: re.Match, orgs: list[OrgMenti
 PARTY_LINKS = ("与", "和", "同", "、", "携手", "联合")
 
 
+PLACE_PARTY = re.compile(r"(?:^|(?<=[与和同、，,：:]))([\u4e00-\u9fff]{2,5}?(?:省|市|区|县|州))"
+                         r"(?=[与和同、]|签|携手|联合|共同|达成|正式|发布|出台|印发|$)")
+
+
 def _party_places(sentence: Sentence, orgs: list[OrgMention], anywhere: bool) -> list[str]:
     """Places acting as a party: 丰台区与首都医科大学…, …与丰台区签署 (or any place, for issuers)."""
     tokens, places = sentence.tokens, []
+    for match in PLACE_PARTY.finditer(sentence.text):
+        position = sentence.start + match.start(1)
+        if not any(m.start <= position < m.end for m in orgs) and match.group(1) not in places:
+            places.append(match.group(1))
     for index, token in enumerate(tokens):
         if token.pos != "ns" or len(token.text) < 2:
             continue

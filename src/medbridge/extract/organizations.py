@@ -121,6 +121,11 @@ def _is_proper(token: Token) -> bool:
     return count < 1000
 
 
+# Verbs that sit inside many names (…创新孵化器, …投资基金, …成果转化中心).
+NAME_VERBS = frozenset("创新 发展 转化 孵化 投资 研究 协同 合作 服务 管理 促进 检测 开发 制造 培训 交流 转移 "
+                       "监督 监测 防控 诊疗 康复 保健 治疗 育成 加速 共享 示范 引领 创业".split())
+
+
 def _can_be_inside_name(token: Token) -> bool:
     if token.text in lexicon.NAME_STOP_WORDS or token.text in lexicon.TITLES:
         return False
@@ -128,12 +133,17 @@ def _can_be_inside_name(token: Token) -> bool:
         return len(token.text) >= 2 and token.text.isalnum()
     if frequency(token.text) == 0 and token.text[0] in LEADING_FUNCTION_CHARS:
         return False          # an unknown word glued to a preposition (以脑)
-    if token.pos in lexicon.NAME_POS:
+    if token.pos in lexicon.NAME_POS or token.text in NAME_VERBS:
         return True
-    return token.text[:1].isdigit() and token.pos == "m"
+    if token.pos == "v" and frequency(token.text) < 30:
+        return True           # a rare "verb" is mostly a name jieba does not know (启明)
+    if token.pos == "m":
+        return token.text[:1].isdigit() or token.text.startswith("第")   # 301医院, 第一医院
+    return False
 
 
 LEADING_FUNCTION_CHARS = set("以在与和对为将把被从向由于及或并暨")
+PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,4}(省|市|区|县|州)(?!场|民|值|委员会$)")
 YEAR = re.compile(r"^(19|20)\d\d(年|年度)?$")
 COUNTED = re.compile(r"(\d+|[一二三四五六七八九十两百几数多]+)\s*(个|家|所|批|项|类)$")
 
@@ -149,12 +159,10 @@ def _suffix_mentions(sentence: Sentence) -> list[OrgMention]:
         holder = next(j for j in range(index + 1) if tokens[j].end > suffix_start)
         if tokens[holder].start < suffix_start and not _suffix_inside_word_ok(tokens[holder], suffix_start):
             continue
-        first = _grow_left(tokens, holder)
-        while first < holder and tokens[first].text in ("附属", "原", "新"):
-            first += 1        # 附属北京天坛医院 in a list of a university's hospitals
-        while first < holder and YEAR.match(tokens[first].text):
-            first += 1        # 2023天津滨海高新区: the year is no part of the name
-        start = tokens[first].start
+        first, start = _grow_left(tokens, holder)
+        while first < holder and (tokens[first].text in ("附属", "原", "新") or YEAR.match(tokens[first].text)):
+            first += 1        # 附属北京天坛医院 in a list; 2023天津滨海高新区: the year is no part of the name
+            start = tokens[first].start
         if token.end - start > MAX_NAME or COUNTED.search(text[max(0, start - 4): start]):
             continue          # 5个国家医学中心 counts a category, it names nothing
         if suffix in lexicon.WEAK_SUFFIXES and not _name_ends_here(tokens, index):
@@ -192,7 +200,8 @@ def _name_ends_here(tokens: list[Token], index: int) -> bool:
                 and following.text not in lexicon.NAME_STOP_WORDS)
 
 
-def _grow_left(tokens: list[Token], holder: int) -> int:
+def _grow_left(tokens: list[Token], holder: int) -> tuple[int, int]:
+    """(first token, first character) of the name whose suffix is in tokens[holder]."""
     first, k = holder, holder - 1
     while k >= 0 and tokens[holder].end - tokens[k].start <= MAX_NAME:
         token = tokens[k]
@@ -200,9 +209,11 @@ def _grow_left(tokens: list[Token], holder: int) -> int:
             first, k = k - 2, k - 3            # 华融科创生物科技(天津)有限公司
             continue
         if not _can_be_inside_name(token):
+            if len(token.text) >= 3 and frequency(token.text) == 0 and token.text[0] in LEADING_FUNCTION_CHARS:
+                return k, token.start + 1      # 和朗川投资基金: jieba glued 和 to the name
             break
         first, k = k, k - 1
-    return first
+    return first, tokens[first].start
 
 
 def _acceptable(name_tokens: list[Token], name: str, suffix: str, kind: str) -> bool:
@@ -219,7 +230,7 @@ def _acceptable(name_tokens: list[Token], name: str, suffix: str, kind: str) -> 
     if kind == "government":
         if whole_word:
             return name_tokens[0].pos == "nt" or name[:1] in "市区省县" and len(name) >= 3
-        return any(t.pos == "ns" for t in name_tokens) or name[:1] in "市区省县" \
+        return any(t.pos == "ns" for t in name_tokens) or name[:1] in "市区省县" or PLACE_PREFIX.match(name) \
             or name.startswith(("国家", "中共", "中国", "农工党", "民盟", "民进", "九三学社", "致公党"))
     if len(suffix) == 1 or prefix_len < 2:
         return False

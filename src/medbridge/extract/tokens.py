@@ -20,9 +20,26 @@ class Token:
 def tag(sentence: str) -> list[Token]:
     tokens, position = [], 0
     for text, pos in rjieba.tag(sentence):
-        tokens.append(Token(text, pos, position, position + len(text)))
-        position += len(text)
+        for piece, piece_pos in _split_glued_title(text, pos):
+            tokens.append(Token(piece, piece_pos, position, position + len(piece)))
+            position += len(piece)
     return tokens
+
+
+def _split_glued_title(text: str, pos: str) -> list[tuple[str, str]]:
+    """医院院长 is one word to jieba; the name rules need 医院 | 院长."""
+    from medbridge.extract import lexicon
+
+    if len(text) >= 4:
+        for title in _GLUED_TITLES:
+            if text.endswith(title) and len(text) > len(title):
+                head = text[: -len(title)]
+                if any(head.endswith(suffix) for suffix in lexicon.ALL_SUFFIXES):
+                    return [(head, "n"), (title, "n")]
+    return [(text, pos)]
+
+
+_GLUED_TITLES = ("院长", "校长", "主任", "书记", "董事长", "总经理", "局长", "所长", "会长", "理事长", "主席")
 
 
 @lru_cache(maxsize=1)
