@@ -122,8 +122,8 @@ def _is_proper(token: Token) -> bool:
 
 
 # Verbs that sit inside many names (…创新孵化器, …投资基金, …成果转化中心).
-NAME_VERBS = frozenset("创新 发展 转化 孵化 投资 研究 协同 合作 服务 管理 促进 检测 开发 制造 培训 交流 转移 "
-                       "监督 监测 防控 诊疗 康复 保健 治疗 育成 加速 共享 示范 引领 创业".split())
+NAME_VERBS = frozenset("创新 发展 转化 孵化 投资 研究 协同 服务 管理 促进 检测 开发 制造 转移 监督 育成 加速 "
+                       "创业".split())
 
 
 def _can_be_inside_name(token: Token) -> bool:
@@ -136,7 +136,9 @@ def _can_be_inside_name(token: Token) -> bool:
     if token.pos in lexicon.NAME_POS or token.text in NAME_VERBS:
         return True
     if token.pos == "v" and frequency(token.text) < 30:
-        return True           # a rare "verb" is mostly a name jieba does not know (启明)
+        # A rare "verb" is mostly a name jieba does not know (启明), unless a function word
+        # is glued to it (投为, 创及).
+        return token.text[0] not in LEADING_FUNCTION_CHARS and token.text[-1] not in LEADING_FUNCTION_CHARS
     if token.pos == "m":
         return token.text[:1].isdigit() or token.text.startswith("第")   # 301医院, 第一医院
     return False
@@ -144,6 +146,7 @@ def _can_be_inside_name(token: Token) -> bool:
 
 LEADING_FUNCTION_CHARS = set("以在与和对为将把被从向由于及或并暨")
 PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,4}(省|市|区|县|州)(?!场|民|值|委员会$)")
+LIST_ITEM = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9][\u4e00-\u9fffA-Za-z0-9·]*(?:[（(][\u4e00-\u9fff]{2,4}[)）][\u4e00-\u9fff]*)?$")
 YEAR = re.compile(r"^(19|20)\d\d(年|年度)?$")
 COUNTED = re.compile(r"(\d+|[一二三四五六七八九十两百几数多]+)\s*(个|家|所|批|项|类)$")
 
@@ -274,6 +277,8 @@ def _list_mentions(sentence: Sentence) -> list[OrgMention]:
                     item, start = item[cut:], start + cut
             while item[:2] in lexicon.NAME_STOP_WORDS and len(item) > 4:
                 item, start = item[2:], start + 2
+            if not LIST_ITEM.match(item):
+                continue          # debris of a broken encoding, not a name
             item_start = sentence.text.find(item, start)
             hit = suffix_kind(item)
             kind = hit[1] if hit and hit[0] not in lexicon.WEAK_SUFFIXES else noun_kind

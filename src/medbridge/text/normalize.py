@@ -181,7 +181,9 @@ def _drop_noise_lines(work: OffsetText) -> tuple[OffsetText, list[str]]:
     for index, (start, end) in enumerate(spans):
         line = work.text[start:end]
         stripped = line.strip()
-        if body_chars > 200 and is_tail_marker(stripped):
+        # A tail marker ends the article once some body was read; a bare heading such as
+        # 猜你喜欢 on its own line counts after any body, a sentence starting 声明： only later.
+        if is_tail_marker(stripped) and (body_chars > 200 or (body_chars and len(stripped) <= 12)):
             # Everything from here on is site furniture.
             drop.append((start, len(work.text)))
             dropped.extend(l for l in work.text[start:].split("\n") if l.strip())
