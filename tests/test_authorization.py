@@ -97,6 +97,16 @@ RULES = {
     ("GET", "/audit"): "admin",
     ("GET", "/audit.csv"): "admin",
     ("GET", "/lang/{code}"): "open",
+    # news intelligence (issue 4): analysts and admins only; the analyst role is exercised in
+    # tests/api/test_news.py, here every other role must be refused.
+    ("GET", "/api/news/articles"): "analyst", ("POST", "/api/news/articles"): "analyst",
+    ("GET", "/api/news/articles/{article_id}"): "analyst",
+    ("POST", "/api/news/mentions/{mention_id}/review"): "analyst",
+    ("POST", "/api/news/events/{event_id}/review"): "analyst",
+    ("GET", "/api/news/organizations/{organization_id}/provenance"): "analyst",
+    ("GET", "/news"): "analyst", ("GET", "/news/{article_id:int}"): "analyst",
+    ("POST", "/news/mentions/{mention_id:int}/review"): "analyst",
+    ("POST", "/news/events/{event_id:int}/review"): "analyst",
 }
 PER_LEVEL = {"read", "detail", "owner_write", "request"}
 OWNER_ONLY = "只有该机构的成果转化办公室或管理员可以这样做"
@@ -134,7 +144,7 @@ def expected(rule: str, role: str, level: str | None) -> str:
         return "hidden" if level == "confidential" and not manager else "allowed"
     if rule == "signed_in":
         return "forbidden" if role == "anonymous" else "allowed"
-    if rule == "admin":
+    if rule in ("admin", "analyst"):
         return "allowed" if role == "admin" else "forbidden"
     raise AssertionError(f"no expectation for rule {rule}")
 
@@ -151,6 +161,7 @@ class World:
     tokens: dict
     cookies: dict
     csrf: dict
+    news: dict | None = None
 
 
 def secret(level: str) -> str:
@@ -187,9 +198,21 @@ def world(tmp_path_factory) -> World:
         live = access.grant_directly(s, owner, summary, user=grantee)
         world = World(str(path), outcome_ids, hospital.id, pending.id, live.id, tokens,
                       {role: cookie for role, (cookie, _) in sessions.items()},
-                      {role: row.csrf_token for role, (_, row) in sessions.items()})
+                      {role: row.csrf_token for role, (_, row) in sessions.items()}, seed_news(s, hospital.id))
     database.dispose()
     return world
+
+
+def seed_news(s, organization_id: int) -> dict:
+    """An ingested article with an organization mention and an event (news intelligence)."""
+    from medbridge.news.service import store_article
+    from medbridge.text.reading import RawArticle
+
+    article, _ = store_article(s, RawArticle("矩阵医院与云帆医疗有限公司签署战略合作协议，东岭智能医工产业园正式启动。", "m"))
+    s.flush()
+    mention = next(m for m in article.mentions if m.kind == "organization")
+    return {"{article_id}": article.id, "{mention_id}": mention.id, "{event_id}": article.events[0].id,
+            "{organization_id}": organization_id}
 
 
 def all_routes(app) -> list[tuple[str, str]]:
@@ -228,6 +251,8 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
     url = (path.replace("{outcome_id:int}", str(outcome_id)).replace("{number:int}", "1")
            .replace("{grant_id:int}", str(grant)).replace("{org_id:int}", str(world.org_id))
            .replace("{fmt}", "csv").replace("{code}", "en"))
+    for placeholder, value in (world.news or {}).items():
+        url = url.replace(placeholder, str(value)).replace(placeholder[:-1] + ":int}", str(value))
     request: dict = {"method": method, "url": url, "params": {}}
     if path in ("/api/outcomes/{outcome_id:int}/diff", "/outcomes/{outcome_id:int}/diff"):
         request["params"] = {"a": 1, "b": 2}
@@ -250,6 +275,9 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
             "/api/outcomes/{outcome_id:int}/access-requests": {"message": "matrix"},
             "/api/outcomes/{outcome_id:int}/restore/{number:int}": {},
             "/api/outcomes/{outcome_id:int}": {"reason": "matrix"},
+            "/api/news/articles": {"text": "矩阵新闻：星河大学与云帆医疗签署合作协议，共建联合实验室。"},
+            "/api/news/mentions/{mention_id}/review": {"action": "reject"},
+            "/api/news/events/{event_id}/review": {"action": "reject"},
         }.get(path) if method in ("POST", "PUT", "PATCH") else None
         if path == "/api/outcomes/import":
             request.pop("json")
@@ -259,7 +287,8 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
     elif method == "POST":
         request["data"] = {"csrf_token": world.csrf.get(role, ""), "username": "viewer", "password": PASSWORD,
                            "message": "matrix", "approve": "1", "grantee": "judge", "code": "MATRIX-NEW",
-                           "title": "中药颗粒", "owner": "矩阵医院", "kind": "drug", "stage": "lab", "field": "tcm"}
+                           "title": "中药颗粒", "owner": "矩阵医院", "kind": "drug", "stage": "lab", "field": "tcm",
+                           "action": "reject"}
         if path == "/import":
             request["files"] = {"file": ("m.xlsx", sheet(), "application/octet-stream")}
     return request

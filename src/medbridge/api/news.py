@@ -7,11 +7,13 @@ review is audited, and a confirmed organization keeps its provenance (article, s
 from __future__ import annotations
 
 from datetime import date, datetime
+
+Day = date   # `date` is also a field name below
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from medbridge.accounts import audit
@@ -34,6 +36,8 @@ SortKey = Literal[tuple(f"{sign}{key}" for key in service.ARTICLE_SORTS for sign
 
 
 class MentionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
     name: str
@@ -51,6 +55,8 @@ class MentionOut(BaseModel):
 
 
 class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     type: str
     participants: list[str]
@@ -64,6 +70,8 @@ class EventOut(BaseModel):
 
 
 class ArticleSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     title: str
     published_on: Optional[date]
@@ -90,7 +98,7 @@ class ArticlePage(schemas.Page):
 class ArticleIn(Input):
     text: str = Field(min_length=20, max_length=2_000_000, pattern=r"\S")
     title: str = Field("", max_length=300)
-    date: Optional[date] = None
+    date: Optional[Day] = None
     source: str = Field("", max_length=200)
 
 
