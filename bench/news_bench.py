@@ -104,10 +104,10 @@ def score_article(result: dict, gold: dict, scores: dict, errors: list, name: st
         scores[f"event:{type_}"].add(len(type_pairs), len(p_type) - len(type_pairs), len(g_type) - len(type_pairs))
 
 
-def quality(gold: dict, split: str, show_errors: bool) -> dict:
+def quality(gold: dict, split: str, show_errors: bool, real_only: bool = False) -> dict:
     scores: dict[str, Score] = defaultdict(Score)
     errors: list[str] = []
-    names = [n for n, g in gold.items() if g["split"] == split]
+    names = [n for n, g in gold.items() if g["split"] == split and (not real_only or g["origin"].startswith("real"))]
     for name in names:
         raw = read_file(DATA / name)[0]
         result = extract(raw.text, title=raw.title, article_date=raw.date, source=raw.source).as_contract()
@@ -149,7 +149,8 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list every false positive / negative of the dev split")
     args = parser.parse_args()
     gold = json.loads((DATA / "gold.json").read_text(encoding="utf-8"))
-    results = {"dev": quality(gold, "dev", args.errors), "heldout": quality(gold, "heldout", False)}
+    results = {"dev": quality(gold, "dev", args.errors), "heldout": quality(gold, "heldout", False),
+               "dev_real_samples_only": quality(gold, "dev", False, real_only=True)}
     for split, figures in results.items():
         print(f"== {split} ({figures['articles']} articles)")
         for name, s in figures.items():

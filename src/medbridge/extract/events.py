@@ -49,6 +49,8 @@ def _context_ok(kind: str, sentence: str, trigger: re.Match, orgs: list[OrgMenti
     before = sentence[max(0, trigger.start() - 20): trigger.start()]
     kinds = {m.kind for m in orgs}
     if kind == "settlement":
+        if after.startswith(("企业", "项目", "单位", "机构", "率", "条件", "门槛", "服务")):
+            return False      # 入驻企业, 入园企业: the companies already there, not an event
         return bool(kinds & set(HOST_KINDS)) or any(h in sentence for h in lexicon.SETTLEMENT_HOSTS)
     if kind == "agreement_signed":
         if trigger.group(0) == "签约" and after.startswith(("入驻", "落地", "仪式")) and "协议" not in after:
@@ -94,7 +96,32 @@ def _party_places(sentence: Sentence, orgs: list[OrgMention], anywhere: bool) ->
     return places
 
 
-def _participants(kind: str, sentence: Sentence, orgs: list[OrgMention]) -> list[str]:
+SUBJECT_FILLERS = ("正式", "重磅", "近日", "日前", "率先", "首次", "再次", "今年", "同时", "共同", "联合", "还", "也", "已",
+                   "将", "已经", "今天", "昨天", "专门", "研究", "制定", "编制", "先后", "陆续", "日")
+CLAUSE_START = re.compile(r"[，,。；;：:！？“”\"（）()、\s]")
+PLACE_SUBJECT = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
+
+
+def _subject_before(text: str, trigger_at: int) -> str:
+    """此外，北京城市副中心重磅出台…: the place (or body) the clause begins with."""
+    clause = CLAUSE_START.split(text[:trigger_at])[-1]
+    changed = True
+    while changed:
+        changed = False
+        for filler in SUBJECT_FILLERS:
+            if clause.endswith(filler):
+                clause, changed = clause[: -len(filler)], True
+    clause = re.sub(r"^\d+月\d+日", "", clause)
+    if PLACE_SUBJECT.match(clause) and (clause.endswith(lexicon.PLACE_SUFFIXES) or clause[:2] in _PLACE_STARTS
+                                        or "副中心" in clause or "新区" in clause):
+        return clause
+    return ""
+
+
+_PLACE_STARTS = ("北京", "上海", "天津", "重庆")
+
+
+def _participants(kind: str, sentence: Sentence, orgs: list[OrgMention], trigger_at: int = 0) -> list[str]:
     names: list[str] = []
     for mention in orgs:
         name = mention.canonical or mention.text
@@ -102,8 +129,9 @@ def _participants(kind: str, sentence: Sentence, orgs: list[OrgMention]) -> list
             names.append(name)
     if kind in ("agreement_signed", "joint_lab") and len(names) < 2:
         names += [p for p in _party_places(sentence, orgs, anywhere=False) if p not in names]
-    if not names and kind not in NEEDS_TWO:
-        names += _party_places(sentence, orgs, anywhere=True)[:1]
+    if not names and kind not in NEEDS_TWO and kind != "award":
+        names += [_subject_before(sentence.text, trigger_at)] if _subject_before(sentence.text, trigger_at) else \
+            _party_places(sentence, orgs, anywhere=True)[:1]
     return names
 
 
@@ -111,21 +139,21 @@ def find_events(sentences: list[Sentence], mentions: list[OrgMention], dates: li
                 article_date: date | None) -> list[Event]:
     events: list[Event] = []
     seen: set[tuple] = set()
-    previous_hosts: list[OrgMention] = []
+    previous_hosts: dict[str, list[OrgMention]] = {"settlement": [], "alliance_joined": []}
     for sentence in sentences:
         orgs = [m for m in mentions if sentence.start <= m.start < sentence.end]
-        hosts = [m for m in orgs if m.kind in HOST_KINDS]
-        if not hosts and previous_hosts:
-            orgs_with_host = previous_hosts[-1:] + orgs   # …孵化器签约仪式。9家企业签约入驻。
-        else:
-            orgs_with_host = orgs
-        previous_hosts = hosts or previous_hosts
+        with_host = {}
+        for kind, host_kinds in (("settlement", HOST_KINDS), ("alliance_joined", ("alliance",))):
+            hosts = [m for m in orgs if m.kind in host_kinds]
+            # …孵化器签约仪式。9家企业签约入驻。: the host was named in an earlier sentence.
+            with_host[kind] = previous_hosts[kind][-1:] + orgs if not hosts and previous_hosts[kind] else orgs
+            previous_hosts[kind] = hosts or previous_hosts[kind]
         for kind, words in lexicon.EVENT_TRIGGERS.items():
             trigger = _first_trigger(sentence.text, words)
-            in_play = orgs_with_host if kind == "settlement" else orgs
+            in_play = with_host.get(kind, orgs)
             if not trigger or not _context_ok(kind, sentence.text, trigger, in_play, sentence.start):
                 continue
-            participants = _participants(kind, sentence, in_play)
+            participants = _participants(kind, sentence, in_play, trigger.start())
             if len(participants) < (2 if kind in NEEDS_TWO else 1):
                 continue
             key = (kind, frozenset(participants))
@@ -138,4 +166,19 @@ def find_events(sentences: list[Sentence], mentions: list[OrgMention], dates: li
             events.append(Event(kind, participants,
                                 date_for(sentence.start, dates, sentence.start, sentence.end, article_date),
                                 sentence.text, sentence.start, sentence.end, trigger.group(0), detail))
-    return events
+    return _drop_subsumed(events)
+
+
+def _drop_subsumed(events: list[Event]) -> list[Event]:
+    """The headline tells the event the body tells in full: keep the fuller one.
+
+    An event is dropped when another of its type names every one of its participants
+    (or a longer name containing it: 远川大学 in 远川大学生物医学工程学院).
+    """
+    def weight(event: Event) -> tuple:
+        return (len(event.participants), sum(map(len, event.participants)), -event.start)
+
+    def covered(small: Event, big: Event) -> bool:
+        return small is not big and small.type == big.type and len(big.participants) >= len(small.participants) \
+            and all(any(p in q for q in big.participants) for p in small.participants) and weight(big) > weight(small)
+    return [e for e in events if not any(covered(e, other) for other in events)]

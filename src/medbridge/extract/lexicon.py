@@ -26,7 +26,8 @@ STRONG_SUFFIXES: dict[str, str] = {
     "有限公司": "enterprise", "有限责任公司": "enterprise", "股份有限公司": "enterprise", "公司": "enterprise",
     "集团": "enterprise", "药业": "enterprise", "制药": "enterprise", "药厂": "enterprise", "股份": "enterprise",
     # investors
-    "基金": "investor", "资本": "investor", "创投": "investor", "投资": "investor", "基金会": "investor",
+    "基金": "investor", "资本": "investor", "创投": "investor", "基金会": "investor", "投资集团": "investor",
+    "创业投资": "investor",
     # incubators
     "孵化器": "incubator", "众创空间": "incubator", "加速器": "incubator", "孵化基地": "incubator",
     "孵化中心": "incubator",
@@ -42,9 +43,13 @@ STRONG_SUFFIXES: dict[str, str] = {
     "监督管理局": "government", "科技局": "government", "信息化局": "government", "卫生健康委": "government",
     "科学技术委员会": "government", "工信部": "government", "科技部": "government", "教育部": "government",
     "区委": "government", "市委": "government", "省委": "government", "局": "government", "厅": "government",
+    "政协": "government", "发展和改革委员会": "government", "经济和信息化委员会": "government",
+    "经济和信息化局": "government", "工业和信息化局": "government", "工业和信息化厅": "government",
+    "科学技术局": "government", "科学技术厅": "government", "卫生健康局": "government",
     # alliances
     "联盟": "alliance", "协会": "alliance", "学会": "alliance", "商会": "alliance", "促进会": "alliance",
-    "联合会": "alliance", "研究会": "alliance",
+    "联合会": "alliance", "研究会": "alliance", "协作网": "alliance", "联合体": "alliance", "共同体": "alliance",
+    "医联体": "alliance", "协作组": "alliance",
     # media
     "日报": "media", "晚报": "media", "报社": "media", "电视台": "media", "通讯社": "media", "新闻社": "media",
     "客户端": "media", "动脉网": "media", "参考网": "media", "新闻网": "media", "热点网": "media",
@@ -59,7 +64,7 @@ STRONG_SUFFIXES: dict[str, str] = {
 WEAK_SUFFIXES: dict[str, str] = {
     "医疗": "enterprise", "科技": "enterprise", "生物": "enterprise", "医药": "enterprise",
     "软件": "enterprise", "器械": "enterprise", "医创": "enterprise", "城投": "enterprise",
-    "医学": "enterprise", "医械": "enterprise", "药物": "enterprise", "基因": "enterprise",
+    "医学": "enterprise", "医械": "enterprise", "药物": "enterprise", "基因": "enterprise", "投资": "investor",
 }
 
 ALL_SUFFIXES = sorted({**STRONG_SUFFIXES, **WEAK_SUFFIXES}, key=len, reverse=True)
@@ -76,7 +81,8 @@ NAME_STOP_WORDS = frozenset(
     "签约 入驻 落户 揭牌 启动 开园 成立 合作 签署 签订 共建 联合 携手 举办 举行 主办 承办 协办 指导 "
     "支持 推动 打造 建设 依托 发布 出台 印发 加入 颁发 获得 荣获 表示 介绍 指出 透露 认为 建议 落实 暨 以 "
     "大力发展 高度重视 围绕 聚焦 面向 服务 助力 培育 引进 吸引 集聚 汇聚 牵头 组织 召开 参加 出席 "
-    "首届 第一届 第二届 年度 上午 下午 当天 日前 近日 今年 去年 明年".split()
+    "首届 第一届 第二届 年度 上午 下午 当天 日前 近日 今年 去年 明年 获批 获评 获得 入选 成为 建成 首期 一期 "
+    "二期 三期".split()
 )
 
 # Part-of-speech tags (jieba) of words that can sit inside an organization name.

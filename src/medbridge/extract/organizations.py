@@ -123,7 +123,7 @@ def _is_proper(token: Token) -> bool:
 
 # Verbs that sit inside many names (…创新孵化器, …投资基金, …成果转化中心).
 NAME_VERBS = frozenset("创新 发展 转化 孵化 投资 研究 协同 服务 管理 促进 检测 开发 制造 转移 监督 育成 加速 "
-                       "创业".split())
+                       "创业 诊疗".split())
 
 
 def _can_be_inside_name(token: Token) -> bool:
@@ -140,10 +140,13 @@ def _can_be_inside_name(token: Token) -> bool:
         # is glued to it (投为, 创及).
         return token.text[0] not in LEADING_FUNCTION_CHARS and token.text[-1] not in LEADING_FUNCTION_CHARS
     if token.pos == "m":
-        return token.text[:1].isdigit() or token.text.startswith("第")   # 301医院, 第一医院
+        # 301医院, 第一医院, and brand words jieba takes for numerals (美年)
+        return token.text[:1].isdigit() or token.text.startswith("第") or frequency(token.text) == 0
     return False
 
 
+# Titles a city or district holds, not organizations (北京国际科技创新中心).
+DESIGNATIONS = ("国际科技创新中心", "科技创新中心城市", "示范城市")
 LEADING_FUNCTION_CHARS = set("以在与和对为将把被从向由于及或并暨")
 PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,4}(省|市|区|县|州)(?!场|民|值|委员会$)")
 LIST_ITEM = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9][\u4e00-\u9fffA-Za-z0-9·]*(?:[（(][\u4e00-\u9fff]{2,4}[)）][\u4e00-\u9fff]*)?$")
@@ -163,6 +166,11 @@ def _suffix_mentions(sentence: Sentence) -> list[OrgMention]:
         if tokens[holder].start < suffix_start and not _suffix_inside_word_ok(tokens[holder], suffix_start):
             continue
         first, start = _grow_left(tokens, holder)
+        if first > 0 and tokens[first].text[:1] in "州市区县省" and len(tokens[first - 1].text) == 1 \
+                and "\u4e00" <= tokens[first - 1].text <= "\u9fff" and tokens[first - 1].text not in LEADING_FUNCTION_CHARS \
+                and tokens[first - 1].pos not in ("p", "c", "u", "uj", "d", "r"):
+            first -= 1        # 临州市: jieba split an unknown place as 临 | 州市
+            start = tokens[first].start
         while first < holder and (tokens[first].text in ("附属", "原", "新") or YEAR.match(tokens[first].text)):
             first += 1        # 附属北京天坛医院 in a list; 2023天津滨海高新区: the year is no part of the name
             start = tokens[first].start
@@ -234,10 +242,11 @@ def _acceptable(name_tokens: list[Token], name: str, suffix: str, kind: str) -> 
         if whole_word:
             return name_tokens[0].pos == "nt" or name[:1] in "市区省县" and len(name) >= 3
         return any(t.pos == "ns" for t in name_tokens) or name[:1] in "市区省县" or PLACE_PREFIX.match(name) \
+            or any(park in name[:-len(suffix)] for park in ("开发区", "高新区", "经开区", "园区", "产业园")) \
             or name.startswith(("国家", "中共", "中国", "农工党", "民盟", "民进", "九三学社", "致公党"))
     if len(suffix) == 1 or prefix_len < 2:
         return False
-    if name[:-len(suffix)] in GENERIC_MODIFIERS or name in GENERIC_MODIFIERS:
+    if name[:-len(suffix)] in GENERIC_MODIFIERS or name in GENERIC_MODIFIERS or name.endswith(DESIGNATIONS):
         return False
     if whole_word:
         token = name_tokens[0]
@@ -305,8 +314,9 @@ def dictionary_gazetteer() -> dict[str, tuple[str, str]]:
     return gazetteer
 
 
-def find_organizations(text: str, sentences: list[Sentence],
-                       registry: dict[str, tuple[str, str]] | None = None) -> list[Organization]:
+def find_organizations(text: str, sentences: list[Sentence], registry: dict[str, tuple[str, str]] | None = None,
+                       skip: list[tuple[int, int]] = ()) -> list[Organization]:
+    """Organizations of the text; `skip` spans (the dateline: 来源：某某日报) are left out."""
     mentions = []
     for sentence in sentences:
         mentions.extend(_suffix_mentions(sentence))
@@ -316,6 +326,7 @@ def find_organizations(text: str, sentences: list[Sentence],
     if registry:
         mentions.extend(_gazetteer_mentions(text, registry, "registry"))
     mentions.extend(_repeated_short_names(text, mentions))
+    mentions = [m for m in mentions if not any(start <= m.start < end for start, end in skip)]
     return _resolve(_drop_nested(mentions))
 
 
@@ -363,19 +374,58 @@ def _resolve(mentions: list[OrgMention]) -> list[Organization]:
         if mention.text != canonical and mention.text not in org.aliases:
             org.aliases.append(mention.text)
     # A name contained in a longer name of the same kind is that organization
-    # (天坛医院 in 首都医科大学附属北京天坛医院).
+    # (天坛医院 in 首都医科大学附属北京天坛医院); a company's short name starts its full name
+    # (云杉生物 → 云杉生物医药科技有限公司); government bodies go by abbreviations (通州区科委 =
+    # 北京市通州区科学技术委员会).
     for short in sorted(names, key=len):
-        if names.get(short) is None or names[short].kind == "government":
-            continue          # 北京市委 inside 农工党北京市委 is another body
-        longer = [n for n in names if n != short and short in n and names[n].kind == names[short].kind
-                  and n.endswith(short[-2:]) and len(short) >= 4]
-        if short in names and longer:
-            target = names[min(longer, key=lambda n: names[n].mentions[0].start)]
-            moved = names.pop(short)
-            for mention in moved.mentions:
-                mention.canonical = target.name
-            target.mentions.extend(moved.mentions)
-            for alias in [short, *moved.aliases]:
-                if alias not in target.aliases and alias != target.name:
-                    target.aliases.append(alias)
+        if short not in names:
+            continue
+        longer = [n for n in names if n != short and names[n].kind == names[short].kind and _same_body(short, n)]
+        if longer:
+            _merge(names, short, min(longer, key=lambda n: names[n].mentions[0].start))
     return sorted(names.values(), key=lambda o: o.mentions[0].start)
+
+
+GOVERNMENT_ABBREVIATIONS = (
+    ("科学技术委员会", "科委"), ("商务委员会", "商务委"), ("卫生健康委员会", "卫健委"), ("卫生健康委", "卫健委"),
+    ("经济和信息化委员会", "经信委"), ("发展和改革委员会", "发改委"), ("管理委员会", "管委会"), ("人民政府", "政府"),
+    ("市委员会", "市委"), ("区委员会", "区委"), ("科学技术局", "科技局"), ("经济和信息化局", "经信局"),
+)
+PROVINCE_BEFORE_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}[省市](?=[\u4e00-\u9fff]{1,4}[区县市])")
+OTHER_PARTIES = ("农工党", "民盟", "民进", "民建", "民革", "致公党", "九三学社", "台盟")
+
+
+def comparison_key(name: str, kind: str) -> str:
+    """The form two names of one body share: abbreviations expanded alike, province dropped."""
+    key = name
+    if kind == "government":
+        for long_form, short_form in GOVERNMENT_ABBREVIATIONS:
+            key = key.replace(long_form, short_form)
+        key = PROVINCE_BEFORE_DISTRICT.sub("", key)
+    elif kind == "alliance":
+        key = key.replace("发展", "")
+    return key
+
+
+def _same_body(short: str, long: str) -> bool:
+    if len(short) >= 2 and long.startswith(short) and lexicon.LEGAL_FORMS and any(
+            long.endswith(form) for form in lexicon.LEGAL_FORMS) and long != short:
+        return True
+    kind = "government" if suffix_kind(long) and suffix_kind(long)[1] == "government" else ""
+    short_key, long_key = comparison_key(short, kind or "alliance"), comparison_key(long, kind or "alliance")
+    if short_key == long_key:
+        return True
+    if kind == "government":
+        extra = long_key[: -len(short_key)] if long_key.endswith(short_key) else None
+        return extra is not None and len(short_key) >= 4 and not any(p in extra for p in OTHER_PARTIES)
+    return short in long and len(short) >= 4 and long.endswith(short[-2:])
+
+
+def _merge(names: dict[str, Organization], short: str, target_name: str) -> None:
+    target, moved = names[target_name], names.pop(short)
+    for mention in moved.mentions:
+        mention.canonical = target.name
+    target.mentions.extend(moved.mentions)
+    for alias in [short, *moved.aliases]:
+        if alias not in target.aliases and alias != target.name:
+            target.aliases.append(alias)

@@ -58,7 +58,7 @@ def extract(original: str, *, title: str = "", article_date: date | None = None,
         normalized.source = to_simplified(source.strip())
     text = normalized.text
     sentences = split_sentences(text)
-    organizations = find_organizations(text, sentences, registry)
+    organizations = find_organizations(text, sentences, registry, skip=normalized.meta_spans)
     mentions = sorted((m for o in organizations for m in o.mentions), key=lambda m: m.start)
     people = find_people(text, mentions)
     dates = find_dates(text, normalized.date)

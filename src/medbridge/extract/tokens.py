@@ -30,7 +30,7 @@ def _split_glued_title(text: str, pos: str) -> list[tuple[str, str]]:
     """医院院长 is one word to jieba; the name rules need 医院 | 院长."""
     from medbridge.extract import lexicon
 
-    if len(text) >= 4:
+    if len(text) >= 3:
         for title in _GLUED_TITLES:
             if text.endswith(title) and len(text) > len(title):
                 head = text[: -len(title)]

@@ -126,6 +126,7 @@ class NormalizedText:
     source: str = ""
     reporter: str = ""
     dropped_lines: list[str] = field(default_factory=list)
+    meta_spans: list[tuple[int, int]] = field(default_factory=list)   # dateline/byline, in `text`
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Where analysed text[start:end] lies in the original."""
@@ -201,8 +202,8 @@ HEADER_LINES = 8
 
 
 def _recover_header(result: NormalizedText) -> None:
-    lines = [line.strip() for line in result.text.split("\n") if line.strip()]
-    header = lines[:HEADER_LINES]
+    spans = [(s, e) for s, e in _line_spans(result.text) if result.text[s:e].strip()][:HEADER_LINES]
+    header = [result.text[s:e].strip() for s, e in spans]
     meta_index = None
     for index, line in enumerate(header):
         found = False
@@ -215,8 +216,9 @@ def _recover_header(result: NormalizedText) -> None:
         if not result.reporter and _is_meta_line(line) and (m := REPORTER_PATTERN.search(line)):
             result.reporter = m.group(1)
             found = True
-        if found and meta_index is None:
-            meta_index = index
+        if found:
+            result.meta_spans.append(spans[index])
+            meta_index = index if meta_index is None else meta_index
     result.title = _pick_title(header, meta_index)
 
 
