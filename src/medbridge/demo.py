@@ -739,7 +739,8 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED) -> dict:
         version.created_at = times.get((version.outcome_id, version.number), version.created_at)
         versions += 1
     session.flush()
-    return {
+    from medbridge.news.service import load_news_demo  # news intelligence (issue 4)
+    return {**load_news_demo(session),
         "organizations": len(plan.organizations),
         "aliases": sum(len(o["aliases"]) for o in plan.organizations),
         "people": len(plan.people),

@@ -190,3 +190,19 @@ def provenance(session: Session, organization_id: int) -> list[NewsMention]:
     return list(session.scalars(select(NewsMention).where(
         NewsMention.organization_id == organization_id, NewsMention.status == "confirmed")
         .order_by(NewsMention.article_id)))
+
+
+def load_news_demo(session: Session) -> dict:
+    """The fictional demo articles (demo_data/news.json), ingested and marked demo."""
+    import json
+    from importlib import resources
+
+    from medbridge.text.reading import parse_date
+
+    data = json.loads(resources.files("medbridge").joinpath("demo_data/news.json").read_text(encoding="utf-8"))
+    stored = 0
+    for number, item in enumerate(data["articles"], start=1):
+        raw = RawArticle(item["text"], f"demo:{number}", title=item["title"], date=parse_date(item["date"]),
+                         source=item["source"])
+        stored += store_article(session, raw, is_demo=True)[1]
+    return {"news_articles": stored}
