@@ -39,9 +39,12 @@ class Event:
         return data
 
 
-def _first_trigger(sentence: str, words: tuple[str, ...]) -> re.Match | None:
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    return pattern.search(sentence)
+TRIGGER_PATTERNS = {kind: re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+                    for kind, words in lexicon.EVENT_TRIGGERS.items()}
+
+
+def _first_trigger(sentence: str, kind: str) -> re.Match | None:
+    return TRIGGER_PATTERNS[kind].search(sentence)
 
 
 def _context_ok(kind: str, sentence: str, trigger: re.Match, orgs: list[OrgMention], offset: int) -> bool:
@@ -148,8 +151,8 @@ def find_events(sentences: list[Sentence], mentions: list[OrgMention], dates: li
             # …孵化器签约仪式。9家企业签约入驻。: the host was named in an earlier sentence.
             with_host[kind] = previous_hosts[kind][-1:] + orgs if not hosts and previous_hosts[kind] else orgs
             previous_hosts[kind] = hosts or previous_hosts[kind]
-        for kind, words in lexicon.EVENT_TRIGGERS.items():
-            trigger = _first_trigger(sentence.text, words)
+        for kind in lexicon.EVENT_TRIGGERS:
+            trigger = _first_trigger(sentence.text, kind)
             in_play = with_host.get(kind, orgs)
             if not trigger or not _context_ok(kind, sentence.text, trigger, in_play, sentence.start):
                 continue

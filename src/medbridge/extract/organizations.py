@@ -92,12 +92,19 @@ def shipped_dictionary() -> list[dict]:
         return json.load(handle)
 
 
-def suffix_kind(name: str) -> tuple[str, str] | None:
-    """(suffix, kind) of the longest organization suffix `name` ends with."""
-    for suffix in lexicon.ALL_SUFFIXES:
-        if name.endswith(suffix):
-            kind = lexicon.STRONG_SUFFIXES.get(suffix) or lexicon.WEAK_SUFFIXES[suffix]
-            return suffix, kind
+SUFFIX_KINDS = {**lexicon.WEAK_SUFFIXES, **lexicon.STRONG_SUFFIXES}
+SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIX_KINDS}, reverse=True)
+
+
+def suffix_kind(name: str, end: int | None = None) -> tuple[str, str] | None:
+    """(suffix, kind) of the longest organization suffix `name[:end]` ends with."""
+    end = len(name) if end is None else end
+    for length in SUFFIX_LENGTHS:
+        if length <= end:
+            suffix = name[end - length: end]
+            kind = SUFFIX_KINDS.get(suffix)
+            if kind:
+                return suffix, kind
     return None
 
 
@@ -157,7 +164,7 @@ COUNTED = re.compile(r"(\d+|[一二三四五六七八九十两百几数多]+)\s*
 def _suffix_mentions(sentence: Sentence) -> list[OrgMention]:
     found, text, tokens = [], sentence.text, sentence.tokens
     for index, token in enumerate(tokens):
-        hit = suffix_kind(text[: token.end])
+        hit = suffix_kind(text, token.end)
         if not hit:
             continue
         suffix, kind = hit

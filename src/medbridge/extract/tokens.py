@@ -28,9 +28,9 @@ def tag(sentence: str) -> list[Token]:
 
 def _split_glued_title(text: str, pos: str) -> list[tuple[str, str]]:
     """医院院长 is one word to jieba; the name rules need 医院 | 院长."""
-    from medbridge.extract import lexicon
+    if len(text) >= 3 and text[-1] in _TITLE_ENDINGS:
+        from medbridge.extract import lexicon
 
-    if len(text) >= 3:
         for title in _GLUED_TITLES:
             if text.endswith(title) and len(text) > len(title):
                 head = text[: -len(title)]
@@ -40,6 +40,7 @@ def _split_glued_title(text: str, pos: str) -> list[tuple[str, str]]:
 
 
 _GLUED_TITLES = ("院长", "校长", "主任", "书记", "董事长", "总经理", "局长", "所长", "会长", "理事长", "主席")
+_TITLE_ENDINGS = {t[-1] for t in _GLUED_TITLES}
 
 
 @lru_cache(maxsize=1)
