@@ -129,7 +129,7 @@ def _is_proper(token: Token) -> bool:
 
 
 # Verbs that sit inside many names (…创新孵化器, …投资基金, …成果转化中心).
-NAME_VERBS = frozenset("创新 发展 转化 孵化 投资 研究 协同 服务 管理 促进 检测 开发 制造 转移 监督 育成 加速 "
+NAME_VERBS = frozenset("创新 发展 转化 孵化 投资 研究 协同 服务 管理 检测 开发 制造 转移 监督 育成 加速 "
                        "创业 诊疗".split())
 
 
@@ -140,8 +140,10 @@ def _can_be_inside_name(token: Token) -> bool:
         return len(token.text) >= 2 and token.text.isalnum()
     if frequency(token.text) == 0 and token.text[0] in LEADING_FUNCTION_CHARS:
         return False          # an unknown word glued to a preposition (以脑)
-    if token.pos in lexicon.NAME_POS or token.text in NAME_VERBS:
+    if token.pos in lexicon.NAME_POS or token.text in NAME_VERBS or token.text == "首都":
         return True
+    if token.pos == "l" and frequency(token.text) < 50:
+        return True           # a rare fixed phrase is mostly a compound noun (临床医学)
     if token.pos == "v" and frequency(token.text) < 30:
         # A rare "verb" is mostly a name jieba does not know (启明), unless a function word
         # is glued to it (投为, 创及).
@@ -253,6 +255,12 @@ def _acceptable(name_tokens: list[Token], name: str, suffix: str, kind: str) -> 
             or name.startswith(("国家", "中共", "中国", "农工党", "民盟", "民进", "九三学社", "致公党"))
     if len(suffix) == 1 or prefix_len < 2:
         return False
+    origin = name_tokens[0].start
+    for token in prefix_tokens:
+        parent = suffix_kind(name, token.end - origin)
+        if parent and len(parent[0]) >= 2 and parent[0] in lexicon.STRONG_SUFFIXES \
+                and token.end - origin > len(parent[0]) + 1:
+            return True       # a unit of a named body: 国家卫生健康委 + 科学技术研究所
     if name[:-len(suffix)] in GENERIC_MODIFIERS or name in GENERIC_MODIFIERS or name.endswith(DESIGNATIONS):
         return False
     if whole_word:
