@@ -130,8 +130,8 @@ def synthetic_articles(count: int, seed: int = 4) -> list[str]:
     return articles
 
 
-def throughput(count: int) -> dict:
-    articles = synthetic_articles(count)
+def throughput(count: int, articles: list[str] | None = None) -> dict:
+    articles = articles or synthetic_articles(count)
     extract(articles[0])                      # dictionaries loaded before the clock starts
     size = sum(len(a.encode("utf-8")) for a in articles)
     started = time.perf_counter()
@@ -159,9 +159,12 @@ def main() -> None:
                       f"   (tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
     if args.articles:
         results["throughput"] = throughput(args.articles)
-        t = results["throughput"]
-        print(f"== throughput: {t['articles']} articles, {t['megabytes']} MB in {t['seconds']} s on one core: "
-              f"{t['articles_per_second']} articles/s, {t['megabytes_per_second']} MB/s")
+        real = [read_file(DATA / n)[0].text for n, g in sorted(gold.items()) if g["origin"].startswith("real")]
+        results["throughput_real_samples"] = throughput(len(real) * 40, real * 40)
+        for name in ("throughput", "throughput_real_samples"):
+            t = results[name]
+            print(f"== {name}: {t['articles']} articles, {t['megabytes']} MB in {t['seconds']} s on one core: "
+                  f"{t['articles_per_second']} articles/s, {t['megabytes_per_second']} MB/s")
     results["machine"] = {"python": platform.python_version(), "processor": platform.machine()}
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -142,9 +142,12 @@ def find_events(sentences: list[Sentence], mentions: list[OrgMention], dates: li
                 article_date: date | None) -> list[Event]:
     events: list[Event] = []
     seen: set[tuple] = set()
+    from bisect import bisect_left
+
+    starts = [m.start for m in mentions]       # mentions come sorted by start
     previous_hosts: dict[str, list[OrgMention]] = {"settlement": [], "alliance_joined": []}
     for sentence in sentences:
-        orgs = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        orgs = mentions[bisect_left(starts, sentence.start): bisect_left(starts, sentence.end)]
         with_host = {}
         for kind, host_kinds in (("settlement", HOST_KINDS), ("alliance_joined", ("alliance",))):
             hosts = [m for m in orgs if m.kind in host_kinds]

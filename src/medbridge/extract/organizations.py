@@ -94,12 +94,18 @@ def shipped_dictionary() -> list[dict]:
 
 SUFFIX_KINDS = {**lexicon.WEAK_SUFFIXES, **lexicon.STRONG_SUFFIXES}
 SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIX_KINDS}, reverse=True)
+SUFFIX_LAST_CHARS = frozenset(s[-1] for s in SUFFIX_KINDS)
+# For each last character, the suffix lengths worth trying, longest first.
+LENGTHS_BY_LAST_CHAR = {char: sorted({len(s) for s in SUFFIX_KINDS if s[-1] == char}, reverse=True)
+                        for char in SUFFIX_LAST_CHARS}
 
 
 def suffix_kind(name: str, end: int | None = None) -> tuple[str, str] | None:
     """(suffix, kind) of the longest organization suffix `name[:end]` ends with."""
     end = len(name) if end is None else end
-    for length in SUFFIX_LENGTHS:
+    if end <= 0 or end > len(name):
+        return None
+    for length in LENGTHS_BY_LAST_CHAR.get(name[end - 1], ()):
         if length <= end:
             suffix = name[end - length: end]
             kind = SUFFIX_KINDS.get(suffix)
@@ -166,6 +172,8 @@ COUNTED = re.compile(r"(\d+|[一二三四五六七八九十两百几数多]+)\s*
 def _suffix_mentions(sentence: Sentence) -> list[OrgMention]:
     found, text, tokens = [], sentence.text, sentence.tokens
     for index, token in enumerate(tokens):
+        if token.text[-1] not in SUFFIX_LAST_CHARS:
+            continue
         hit = suffix_kind(text, token.end)
         if not hit:
             continue
@@ -255,7 +263,7 @@ def _acceptable(name_tokens: list[Token], name: str, suffix: str, kind: str) -> 
             or name.startswith(("国家", "中共", "中国", "农工党", "民盟", "民进", "九三学社", "致公党"))
     if len(suffix) == 1 or prefix_len < 2:
         return False
-    origin = name_tokens[0].start
+    origin = name_tokens[-1].end - len(name)   # where the name starts (it may start inside a word)
     for token in prefix_tokens:
         parent = suffix_kind(name, token.end - origin)
         if parent and len(parent[0]) >= 2 and parent[0] in lexicon.STRONG_SUFFIXES \
@@ -410,6 +418,7 @@ PROVINCE_BEFORE_DISTRICT = re.compile(r"^[\u4e00-\u9fff]{2,3}[省市](?=[\u4e00-
 OTHER_PARTIES = ("农工党", "民盟", "民进", "民建", "民革", "致公党", "九三学社", "台盟")
 
 
+@lru_cache(maxsize=8192)
 def comparison_key(name: str, kind: str) -> str:
     """The form two names of one body share: abbreviations expanded alike, province dropped."""
     key = name

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import importlib.resources
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import rjieba
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     pos: str
     start: int   # in the sentence
@@ -20,9 +19,14 @@ class Token:
 def tag(sentence: str) -> list[Token]:
     tokens, position = [], 0
     for text, pos in rjieba.tag(sentence):
-        for piece, piece_pos in _split_glued_title(text, pos):
-            tokens.append(Token(piece, piece_pos, position, position + len(piece)))
-            position += len(piece)
+        if len(text) >= 3 and text[-1] in _TITLE_ENDINGS:
+            for piece, piece_pos in _split_glued_title(text, pos):
+                tokens.append(Token(piece, piece_pos, position, position + len(piece)))
+                position += len(piece)
+        else:
+            end = position + len(text)
+            tokens.append(Token(text, pos, position, end))
+            position = end
     return tokens
 
 

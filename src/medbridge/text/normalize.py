@@ -86,7 +86,10 @@ class OffsetText:
         return self.delete([m.span() for m in pattern.finditer(self.text)])
 
     def convert(self, function) -> "OffsetText":
-        """Apply a character conversion line by line; offsets survive length changes."""
+        """Apply a character conversion; offsets survive length changes (realigned per line)."""
+        whole = function(self.text)
+        if len(whole) == len(self.text):
+            return OffsetText(whole, self.offsets)      # the usual case: one character for one
         lines = self.text.split("\n")
         converted_lines, offsets, position = [], [], 0
         for line in lines:
