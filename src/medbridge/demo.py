@@ -770,6 +770,8 @@ def remove_demo(session: Session) -> dict:
         "organizations": session.scalar(select(func.count()).select_from(Organization).where(
             Organization.is_demo.is_(True))),
     }
+    from medbridge.news.service import remove_news_demo  # news intelligence (issue 4)
+    counts["news_articles"] = remove_news_demo(session)
     quiet = {"synchronize_session": False}
     demo_outcomes = select(Outcome.id).where(Outcome.is_demo.is_(True))
     demo_people = select(Person.id).where(Person.is_demo.is_(True))

@@ -102,3 +102,14 @@ def test_articles_list_sorts_filters_and_pages(session, article_text):
     assert total == 2 and items[0].title == "青松市打造智能医工创新高地"
     items, total = service.list_articles(session, q="旧闻")
     assert [a.title for a in items] == ["旧闻"]
+
+
+def test_demo_articles_come_and_go_with_the_demo_data(session):
+    from medbridge.demo import load_demo, remove_demo
+
+    counts = load_demo(session)
+    assert counts["news_articles"] == 4
+    linked = session.query(NewsMention).filter_by(status="linked").count()
+    assert linked >= 10      # the demo articles name demo organizations
+    assert remove_demo(session)["news_articles"] == 4
+    assert session.query(NewsArticle).count() == 0

@@ -206,3 +206,12 @@ def load_news_demo(session: Session) -> dict:
                          source=item["source"])
         stored += store_article(session, raw, is_demo=True)[1]
     return {"news_articles": stored}
+
+
+def remove_news_demo(session: Session) -> int:
+    """Delete the demo articles (with their mentions and events); how many went."""
+    articles = list(session.scalars(select(NewsArticle).where(NewsArticle.is_demo.is_(True))))
+    for article in articles:
+        session.delete(article)
+    session.flush()
+    return len(articles)
