@@ -184,3 +184,22 @@ def test_the_same_event_told_twice_is_one_event():
 def test_the_contract_keys_are_stable():
     result = extract("标题标题标题标题\n正文。").as_contract()
     assert {"title", "date", "source", "organizations", "people", "amounts", "events"} <= set(result)
+
+
+def test_founding_an_alliance_is_a_launch():
+    [event] = events("青松大学第一医院牵头成立青松省医学人工智能创新联盟。")
+    assert event["type"] == "launch" and "青松省医学人工智能创新联盟" in event["participants"]
+
+
+def test_winning_a_prize_with_huode_is_an_award_but_raising_money_is_not():
+    assert [e["type"] for e in events("星河大学附属中山医院获得国家科技进步二等奖。")] == ["award"]
+    assert events("云帆医疗有限公司今年获得融资2亿元。") == []
+
+
+def test_generic_fund_words_are_no_investors():
+    assert orgs("双方联合设立天使基金和产业引导基金。") == {}
+
+
+def test_a_unit_of_a_named_body_is_an_organization():
+    found = orgs("专家来自国家卫生健康委科学技术研究所。")
+    assert found["国家卫生健康委科学技术研究所"]["kind"] == "institute"

@@ -60,7 +60,8 @@ def _context_ok(kind: str, sentence: str, trigger: re.Match, orgs: list[OrgMenti
             return False
         return trigger.group(0).startswith("达成") or any(o in after for o in lexicon.AGREEMENT_OBJECTS)
     if kind == "launch":
-        launched = [m for m in orgs if m.kind in LAUNCHED_KINDS and m.end - offset <= trigger.end() + 4]
+        launched = [m for m in orgs if m.kind in LAUNCHED_KINDS and (m.end - offset <= trigger.end() + 4
+                                                                   or m.start - offset <= trigger.end() + 2)]
         return bool(launched) or any(o in before for o in lexicon.LAUNCH_OBJECTS)
     if kind == "alliance_joined":
         return "alliance" in kinds or any(w in sentence for w in ("联盟", "协会", "学会", "商会"))

@@ -56,7 +56,9 @@ STRONG_SUFFIXES: dict[str, str] = {
     "客户端": "media", "动脉网": "media", "参考网": "media", "新闻网": "media", "热点网": "media",
     # service platforms
     "促进中心": "service_platform", "转化中心": "service_platform", "转移中心": "service_platform",
-    "服务中心": "service_platform", "服务平台": "service_platform", "科促中心": "service_platform",
+    "服务中心": "service_platform", "审评中心": "government", "评价中心": "government", "审评查验中心": "government",
+    "疾病预防控制中心": "government", "疾控中心": "government", "检验中心": "institute", "检测中心": "institute",
+    "急救中心": "hospital", "血液中心": "hospital", "服务平台": "service_platform", "科促中心": "service_platform",
     "交易所": "service_platform", "技术转移中心": "service_platform", "创新中心": "institute",
 }
 
@@ -132,7 +134,7 @@ EVENT_TRIGGERS: dict[str, tuple[str, ...]] = {
     "launch": ("正式启动", "启动", "揭牌", "开园", "开业", "投入使用", "投入运营", "正式成立", "成立", "上线",
                "落成", "开工", "奠基", "亮相"),
     "alliance_joined": ("加入", "纳新", "成为会员", "成员单位", "入盟"),
-    "award": ("颁奖", "获奖", "荣获", "获评", "授予", "颁发荣誉", "夺得", "获得一等奖", "获得二等奖", "获得三等奖",
+    "award": ("颁奖", "获奖", "荣获", "获评", "授予", "颁发荣誉", "夺得", "获得", "摘得",
               "优胜奖", "金奖", "银奖", "铜奖"),
     "expert_appointed": ("聘书", "聘任", "受聘", "聘为", "聘请", "任命", "担任"),
     "policy_issued": ("发布", "出台", "印发", "颁布", "公布"),
