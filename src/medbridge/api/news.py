@@ -6,7 +6,7 @@ review is audited, and a confirmed organization keeps its provenance (article, s
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 Day = date   # `date` is also a field name below
 from typing import Literal, Optional
@@ -21,7 +21,7 @@ from medbridge.accounts.policy import require_analyst
 from medbridge.api import schemas
 from medbridge.api.deps import Auth, SessionDep, SignedInDep, WriterDep
 from medbridge.api.params import Id, PageNumber, QueryChecks
-from medbridge.api.schemas import INVALID_INPUT, Input
+from medbridge.api.schemas import INVALID_INPUT, Input, UtcDateTime
 from medbridge.news import review, service
 from medbridge.news.models import NewsArticle, NewsEvent, NewsMention
 from medbridge.registry.service import get_organization
@@ -51,7 +51,7 @@ class MentionOut(BaseModel):
     link_method: str
     confidence: float
     reviewed_by: str
-    reviewed_at: Optional[datetime]
+    reviewed_at: Optional[UtcDateTime]
 
 
 class EventOut(BaseModel):
@@ -78,7 +78,7 @@ class ArticleSummary(BaseModel):
     source: str
     reporter: str
     origin: str
-    ingested_at: datetime
+    ingested_at: UtcDateTime
     is_demo: bool
     open_reviews: int = 0
 
@@ -120,7 +120,7 @@ class ProvenanceOut(BaseModel):
     name: str
     spans: list[list[int]]
     reviewed_by: str
-    reviewed_at: Optional[datetime]
+    reviewed_at: Optional[UtcDateTime]
 
 
 def _summary(article: NewsArticle, open_reviews: int = 0) -> dict:
