@@ -49,13 +49,14 @@ def _describe(result: dict) -> str:
 @pass_context
 def ingest_command(context: Context, paths, as_json, is_demo):
     """Read articles (.txt .html .md .jsonl, folders), extract and link them. 导入新闻文章"""
-    from medbridge.news.service import store_article
+    from medbridge.news.service import RegistryIndex, store_article
 
     files = expand_paths(list(paths))
     results, failures = [], 0
     with context.database.session() as session, \
             click.progressbar(files, label="导入 / ingesting", file=sys.stderr,
                               show_pos=True, item_show_func=lambda p: p.name if p else "") as bar:
+        index = RegistryIndex.load(session)
         for path in bar:
             try:
                 raws = read_file(path) if path.exists() else None
@@ -67,7 +68,7 @@ def ingest_command(context: Context, paths, as_json, is_demo):
                 continue
             for raw in raws:
                 with session.begin_nested():
-                    article, created = store_article(session, raw, is_demo=is_demo)
+                    article, created = store_article(session, raw, is_demo=is_demo, index=index)
                 results.append({"path": raw.origin, "status": "ingested" if created else "duplicate",
                                 "article_id": article.id, **article.extraction})
     for result in results:

@@ -84,13 +84,17 @@ def _spans(extraction: Extraction, mentions) -> list[list[int]]:
     return [list(extraction.normalized.original_span(m.start, m.end)) for m in mentions]
 
 
-def store_article(session: Session, raw: RawArticle, *, is_demo: bool = False) -> tuple[NewsArticle, bool]:
-    """(article, created): an article already stored (same content hash) is returned as is."""
+def store_article(session: Session, raw: RawArticle, *, is_demo: bool = False,
+                  index: RegistryIndex | None = None) -> tuple[NewsArticle, bool]:
+    """(article, created): an article already stored (same content hash) is returned as is.
+
+    A batch passes one `index` of the registry for all its articles (ingesting creates no
+    organizations, so it stays true for the whole batch)."""
     digest = content_hash(raw.text)
     existing = session.scalar(select(NewsArticle).where(NewsArticle.content_hash == digest))
     if existing is not None:
         return existing, False
-    index = RegistryIndex.load(session)
+    index = index or RegistryIndex.load(session)
     extraction = extract(raw.text, title=raw.title, article_date=raw.date, source=raw.source,
                          registry=index.gazetteer())
     normalized = extraction.normalized
@@ -200,11 +204,11 @@ def load_news_demo(session: Session) -> dict:
     from medbridge.text.reading import parse_date
 
     data = json.loads(resources.files("medbridge").joinpath("demo_data/news.json").read_text(encoding="utf-8"))
-    stored = 0
+    stored, index = 0, RegistryIndex.load(session)
     for number, item in enumerate(data["articles"], start=1):
         raw = RawArticle(item["text"], f"demo:{number}", title=item["title"], date=parse_date(item["date"]),
                          source=item["source"])
-        stored += store_article(session, raw, is_demo=True)[1]
+        stored += store_article(session, raw, is_demo=True, index=index)[1]
     return {"news_articles": stored}
 
 
