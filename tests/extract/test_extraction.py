@@ -203,3 +203,13 @@ def test_generic_fund_words_are_no_investors():
 def test_a_unit_of_a_named_body_is_an_organization():
     found = orgs("专家来自国家卫生健康委科学技术研究所。")
     assert found["国家卫生健康委科学技术研究所"]["kind"] == "institute"
+
+
+def test_a_department_between_organization_and_title_keeps_the_affiliation():
+    [person] = extract("星河大学附属医院成果转化部部长刘一鸣介绍。").as_contract()["people"]
+    assert person == {"name": "刘一鸣", "title": "部长", "organization": "星河大学附属医院"}
+
+
+def test_a_count_followed_by_what_it_counts_and_a_verb():
+    [amount] = extract("青松市立医院等6家医院加入联盟。").as_contract()["amounts"]
+    assert amount["measure"] == "医院"

@@ -12,6 +12,8 @@ CURRENCY = "|".join(sorted(lexicon.MONEY_UNITS, key=len, reverse=True))
 MONEY = re.compile(rf"(\d+(?:\.\d+)?)\s*(余|多)?\s*({MULTIPLIER})?\s*({CURRENCY})")
 COUNT = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*(余|多)?\s*(万|亿)?\s*([{lexicon.COUNT_UNITS}])(?!年|月|日|号|元)")
 CLAUSE_BREAK = re.compile(r"[，,。；;：:！？、“”\"（）()\s]")
+COUNTED_NOUN = re.compile(r"^([\u4e00-\u9fff]{0,6}?(?:企业|医院|单位|机构|高校|院校|项目|平台|园区|孵化器|基地|实验室|"
+                          r"中心|公司|产业主体|学院|赛道|领域|专利|人次|会员|成员))")
 FOLLOWING_NOUN = re.compile(r"^([\u4e00-\u9fffA-Za-z]{1,10}?)(?=[，,。；;、：:和与及等的在]|$|已|将|均|共)")
 # Counts that follow these words are dates or ranks, not quantities.
 NOT_A_QUANTITY = ("第", "前", "近", "每")
@@ -50,7 +52,7 @@ def _measure_before(text: str, start: int) -> str:
 
 def _measure_after(text: str, end: int) -> str:
     """22所临床医学院 → 临床医学院."""
-    match = FOLLOWING_NOUN.match(text[end: end + 12])
+    match = COUNTED_NOUN.match(text[end: end + 12]) or FOLLOWING_NOUN.match(text[end: end + 12])
     return match.group(1) if match else ""
 
 

@@ -35,7 +35,7 @@ STRONG_SUFFIXES: dict[str, str] = {
     "产业园": "park", "科技园": "park", "园区": "park", "健康谷": "park", "医谷": "park", "高新区": "park",
     "经开区": "park", "开发区": "park", "产业基地": "park", "创新港": "park", "科学城": "park", "药谷": "park",
     "生物城": "park", "医药城": "park", "科创园": "park", "产业园区": "park", "科学园": "park", "健康城": "park",
-    "医学城": "park", "创新园": "park", "孵化园": "park", "软件园": "park",
+    "医学城": "park", "生物岛": "park", "创新园": "park", "孵化园": "park", "软件园": "park",
     # government
     "人民政府": "government", "政府": "government", "委员会": "government", "管委会": "government",
     "管理委员会": "government", "办公厅": "government", "办公室": "government", "统战部": "government",

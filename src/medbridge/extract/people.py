@@ -83,6 +83,7 @@ def _title_chain_start(text: str, start: int) -> int:
         start = start - len(window) + previous.start()
 
 
+DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{1,8}(部|处|科|办|办公室|室|中心|系|所)$")
 PLACE_BEFORE = re.compile(r"([\u4e00-\u9fff]{1,5}(?:省|市|区|县))$")
 
 
@@ -90,6 +91,9 @@ def _affiliation(org_mentions: list[OrgMention], chain_start: int, text: str = "
     """The organization named right before the titles; a district stands for its government."""
     for mention in org_mentions:
         if mention.start < chain_start <= mention.end + 2:
+            return mention.canonical or mention.text
+        # 华西医院成果转化部部长: a department between the organization and the title
+        if text and 0 < chain_start - mention.end <= 10 and DEPARTMENT.match(text[mention.end:chain_start]):
             return mention.canonical or mention.text
     place = PLACE_BEFORE.search(text[max(0, chain_start - 8): chain_start]) if text else None
     return place.group(1) if place else ""
