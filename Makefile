@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/library_bench.py
 	$(BIN)/python bench/chain_bench.py
 	$(BIN)/python bench/pipeline_bench.py
+	$(BIN)/python bench/news_bench.py
 
 clean:
 	rm -rf $(VENV) medbridge.db medbridge.db-wal medbridge.db-shm

@@ -173,6 +173,16 @@ RULES = {
     ("POST", "/competitions/{competition_id:int}/scores/{assignment_id:int}"): "judge_only",
     ("GET", "/competitions/{competition_id:int}/ranking"): "organizer",
     ("GET", "/competitions/{competition_id:int}/results.{fmt}"): "organizer",
+    # news intelligence (issue 4): analysts and admins only; the analyst role is exercised in
+    # tests/api/test_news.py, here every other role must be refused.
+    ("GET", "/api/news/articles"): "analyst", ("POST", "/api/news/articles"): "analyst",
+    ("GET", "/api/news/articles/{article_id}"): "analyst",
+    ("POST", "/api/news/mentions/{mention_id}/review"): "analyst",
+    ("POST", "/api/news/events/{event_id}/review"): "analyst",
+    ("GET", "/api/news/organizations/{organization_id}/provenance"): "analyst",
+    ("GET", "/news"): "analyst", ("GET", "/news/{article_id:int}"): "analyst",
+    ("POST", "/news/mentions/{mention_id:int}/review"): "analyst",
+    ("POST", "/news/events/{event_id:int}/review"): "analyst",
 }
 PER_LEVEL = {"read", "detail", "owner_write", "request"}
 OWNER_ONLY = "只有该机构的成果转化办公室或管理员可以这样做"
@@ -210,7 +220,7 @@ def expected(rule: str, role: str, level: str | None) -> str:
         return "hidden" if level == "confidential" and not manager else "allowed"
     if rule == "signed_in":
         return "forbidden" if role == "anonymous" else "allowed"
-    if rule == "admin":
+    if rule in ("admin", "analyst"):
         return "allowed" if role == "admin" else "forbidden"
     if rule == "placer":  # the organization's own office (the hospital's) or an administrator
         return "allowed" if manager else "forbidden"
@@ -252,6 +262,7 @@ class World:
     cookies: dict
     csrf: dict
     pipeline: dict | None = None
+    news: dict | None = None
 
 
 def secret(level: str) -> str:
@@ -290,7 +301,8 @@ def world(tmp_path_factory) -> World:
         world = World(str(path), outcome_ids, hospital.id, pending.id, live.id, tokens,
                       {role: cookie for role, (cookie, _) in sessions.items()},
                       {role: row.csrf_token for role, (_, row) in sessions.items()},
-                      seed_pipeline(s, hospital, enterprise, incubator, outcome_ids, users["judge"].username))
+                      seed_pipeline(s, hospital, enterprise, incubator, outcome_ids, users["judge"].username),
+                      seed_news(s, hospital.id))
     database.dispose()
     return world
 
@@ -321,6 +333,18 @@ def chain_request(method: str, path: str, url: str, world) -> tuple[str, dict | 
               "/api/chain/organizations/{org_id:int}/park": {"park_id": None},
               "/api/chain/figures": {"region": "矩阵区", "metric": "output_value", "value": 2, "period": "2024"}}
     return url, bodies.get(path) if method in ("POST", "PUT") else None
+
+
+def seed_news(s, organization_id: int) -> dict:
+    """An ingested article with an organization mention and an event (news intelligence)."""
+    from medbridge.news.service import store_article
+    from medbridge.text.reading import RawArticle
+
+    article, _ = store_article(s, RawArticle("矩阵医院与云帆医疗有限公司签署战略合作协议，东岭智能医工产业园正式启动。", "m"))
+    s.flush()
+    mention = next(m for m in article.mentions if m.kind == "organization")
+    return {"{article_id}": article.id, "{mention_id}": mention.id, "{event_id}": article.events[0].id,
+            "{organization_id}": organization_id}
 
 
 def all_routes(app) -> list[tuple[str, str]]:
@@ -360,6 +384,8 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
            .replace("{grant_id:int}", str(grant)).replace("{org_id:int}", str(world.org_id))
            .replace("{fmt}", "csv").replace("{code}", "en"))
     url = pipeline_url(url, world.pipeline)
+    for placeholder, value in (world.news or {}).items():
+        url = url.replace(placeholder, str(value)).replace(placeholder[:-1] + ":int}", str(value))
     request: dict = {"method": method, "url": url, "params": {}}
     if path in ("/api/outcomes/{outcome_id:int}/diff", "/outcomes/{outcome_id:int}/diff"):
         request["params"] = {"a": 1, "b": 2}
@@ -384,6 +410,9 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
             "/api/outcomes/{outcome_id:int}/access-requests": {"message": "matrix"},
             "/api/outcomes/{outcome_id:int}/restore/{number:int}": {},
             "/api/outcomes/{outcome_id:int}": {"reason": "matrix"},
+            "/api/news/articles": {"text": "矩阵新闻：星河大学与云帆医疗签署合作协议，共建联合实验室。"},
+            "/api/news/mentions/{mention_id}/review": {"action": "reject"},
+            "/api/news/events/{event_id}/review": {"action": "reject"},
         }.get(path) if method in ("POST", "PUT", "PATCH") else None
         request["json"] = chain_json if chain_json is not None else request["json"]
         if path.startswith(PIPELINE_PREFIXES) or path.endswith("/tech-managers"):
@@ -396,7 +425,8 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
     elif method == "POST":
         request["data"] = {"csrf_token": world.csrf.get(role, ""), "username": "viewer", "password": PASSWORD,
                            "message": "matrix", "approve": "1", "grantee": "judge", "code": "MATRIX-NEW",
-                           "title": "中药颗粒", "owner": "矩阵医院", "kind": "drug", "stage": "lab", "field": "tcm"}
+                           "title": "中药颗粒", "owner": "矩阵医院", "kind": "drug", "stage": "lab", "field": "tcm",
+                           "action": "reject"}
         if path.startswith(PIPELINE_PREFIXES):
             request["data"].update(pipeline_form(world.pipeline, path))
         if path == "/import":

@@ -598,3 +598,5 @@ main.add_command(_deals)
 main.add_command(_competitions)
 from medbridge.chain.cli import chain as _chain_commands  # noqa: E402  (the chain group imports from here)
 main.add_command(_chain_commands)
+from medbridge.news.cli import NEWS_COMMANDS  # noqa: E402  (news and policy intelligence, issue 4)
+for _command in NEWS_COMMANDS: main.add_command(_command)  # noqa: E701

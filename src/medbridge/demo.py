@@ -44,6 +44,7 @@ from medbridge.db.base import utcnow
 from medbridge.library import service as library
 from medbridge.library.models import Outcome, OutcomeVersion
 from medbridge.library.taxonomy import get_taxonomy
+from medbridge.news.service import load_news_demo, remove_news_demo
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle
 from medbridge.registry.service import add_person, create_organization
 from medbridge.transfer.demo import link_demo_judge, load_pipeline_demo, pipeline_demo_accounts, remove_pipeline_demo
@@ -744,6 +745,7 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED) -> dict:
     pipeline = load_pipeline_demo(session, seed)
     return {
         **pipeline,
+        **load_news_demo(session),
         "organizations": len(plan.organizations),
         "aliases": sum(len(o["aliases"]) for o in plan.organizations),
         "people": len(plan.people),
@@ -775,6 +777,7 @@ def remove_demo(session: Session) -> dict:
         "organizations": session.scalar(select(func.count()).select_from(Organization).where(
             Organization.is_demo.is_(True))),
     }
+    counts["news_articles"] = remove_news_demo(session)
     quiet = {"synchronize_session": False}
     remove_chain_demo(session)
     demo_outcomes = select(Outcome.id).where(Outcome.is_demo.is_(True))

@@ -17,6 +17,7 @@ ROLES = {
     "operator": True,        # incubator or park operator: reads, requests access
     "judge": False,          # scores competition entries (see the competitions issue)
     "viewer": False,         # reads what is public
+    "analyst": False,        # reviews news extractions and keeps the registry current from them
 }
 
 

@@ -134,3 +134,14 @@ def require_some_office(viewer: Viewer) -> None:
 def require_signed_in(viewer: Viewer) -> None:
     if viewer.is_anonymous:
         raise Forbidden("请先登录 / please sign in", status=401)
+
+
+def can_review_news(viewer: Viewer) -> bool:
+    return viewer.is_admin or viewer.has_role("analyst")
+
+
+def require_analyst(viewer: Viewer) -> None:
+    """News intelligence (articles, extractions, their review) is for analysts and administrators."""
+    require_signed_in(viewer)
+    if not can_review_news(viewer):
+        raise Forbidden("只有分析员或管理员可以这样做 / analysts and administrators only")

@@ -13,3 +13,4 @@ from medbridge.review.models import (  # noqa: F401
 from medbridge.transfer.models import (  # noqa: F401
     Deal, DealEvent, DealParty, IncubationMilestone, IncubationPhaseEvent, IncubationProject,
 )
+from medbridge.news.models import NewsArticle, NewsEvent, NewsMention  # noqa: F401

@@ -1,0 +1,1 @@
+"""News and policy intelligence: articles in, organizations/people/events out, reviewed by analysts."""

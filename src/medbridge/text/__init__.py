@@ -1,0 +1,1 @@
+"""Text normalization for noisy Chinese articles."""
