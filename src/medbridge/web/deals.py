@@ -32,7 +32,7 @@ router = page_router()
 def number_param(value) -> int | None:
     """A positive whole number from a query string or form, or None (a bad value falls back, never fails)."""
     value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isdecimal() and value.isascii() and len(value) < 10 else None
 
 
 def deal_filters(params) -> DealFilters:
