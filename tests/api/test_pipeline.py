@@ -86,3 +86,34 @@ def test_experts_are_listed_and_added_by_admins(client, db, world):
     assigned = client.post(f"/api/outcomes/{world.ids['public']}/tech-managers",
                            json={"expert_id": created.json()["id"]}, headers=world.tto)
     assert assigned.status_code == 201
+
+
+def test_a_judge_declares_a_conflict_through_the_api(client, db, world, make_user):
+    judge_headers = make_user("api-judge-2", "judge")
+    with db.session() as s:
+        expert_id = review.create_expert(s, COMMAND_LINE, add_person(s, "回避评委").id, username="api-judge-2").id
+        competition = review.create_competition(s, COMMAND_LINE, "回避大赛", 2025, organizer_id=world.owner_id)
+        entry_id = review.add_entry(s, COMMAND_LINE, competition, title="回避项目").id
+        review.add_judge(s, COMMAND_LINE, competition, expert_id)
+        cid = competition.id
+    declared = client.post(f"/api/competitions/{cid}/conflicts", json={"entry_id": entry_id, "reason": "亲属"},
+                           headers=judge_headers)
+    assert declared.status_code == 201 and declared.json()["expert_id"] == expert_id
+    plan = client.post(f"/api/competitions/{cid}/rounds/1/assign", headers=world.tto).json()
+    assert plan["panels"][str(entry_id)] == [] and plan["shortfalls"][str(entry_id)] == 3
+    assert client.post(f"/api/competitions/{cid}/conflicts", json={"entry_id": entry_id},
+                       headers=world.member).status_code == 403
+
+
+def test_an_incubator_cohort_is_its_operators(client, db, world, make_user):
+    from medbridge.transfer import incubation
+    from tests.factories import make_org
+
+    with db.session() as s:
+        incubator_id = make_org(s, name="接口孵化器", kind="incubator").id
+        project_id = incubation.add_project(s, COMMAND_LINE, incubator_id, "接口项目").id
+    operator = make_user("api-operator", f"operator:{incubator_id}")
+    advanced = client.post(f"/api/incubation/{project_id}/advance", json={"phase": "acceleration"}, headers=operator)
+    assert advanced.status_code == 200 and [p["phase"] for p in advanced.json()["phases"]] == ["validation", "acceleration"]
+    assert client.get(f"/api/incubators/{incubator_id}/cohort", headers=operator).json()[0]["phase"] == "acceleration"
+    assert client.get(f"/api/incubators/{incubator_id}/cohort", headers=world.member).status_code == 403

@@ -88,7 +88,7 @@ def test_a_judge_scores_an_entry_and_the_organiser_sees_the_ranking_move(browser
     assert cards.count() == 3                           # only their own entries
     card = judge.locator("section.assignment", has_text="项目B")
     card.locator("input[name=score_innovation]").fill("10")
-    card.locator("button[type=submit]").click()
+    card.locator("form.score-form button[type=submit]").click()
     judge.wait_for_selector("p.notice")
     assert "已评分" in judge.locator("section.assignment", has_text="项目B").inner_text()
 

@@ -64,9 +64,10 @@ def _deals(session, spec, rng, today, orgs, outcomes) -> int:
             parties.append(rng.choice([b for b in buyers if b.id != parties[0]]).id)
         # More recent starts than old ones, so that every stage of the board has open deals.
         start = today - timedelta(days=10 + int(365 * spec["years_back"] * rng.random() ** 1.5))
-        deal = service.create_deal(session, DEMO_AUTHOR, outcome.id, parties, rng.choices(modes, weights)[0],
+        mode = rng.choices(modes, weights)[0]
+        deal = service.create_deal(session, DEMO_AUTHOR, outcome.id, parties, mode,
                                    started_on=start, value=round(rng.uniform(20, 2000), 1) if rng.random() < 0.8 else None,
-                                   terms=rng.choice(spec["terms"]), documents=[f"DEMO-NDA-{start.year}-{made + 1:03d}"],
+                                   terms=spec["terms"][mode], documents=[f"DEMO-NDA-{start.year}-{made + 1:03d}"],
                                    is_demo=True, today=today)
         _walk(session, deal, spec, rng, start, today)
         made += 1

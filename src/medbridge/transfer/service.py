@@ -204,6 +204,8 @@ def update_deal(session: Session, viewer: Viewer, deal: Deal, changes: Mapping[s
     if "organization_ids" in changes:
         parties, party_errors = _organizations(session, changes["organization_ids"] or [])
         errors += party_errors
+        if any(p.id == deal.outcome.owner_id for p in parties):
+            errors.append({"field": "organization_ids", "message": "交易对方不能是成果所属机构 / the owner cannot be its own counterparty"})
     if errors:
         raise ValidationError(errors)
     changed = [name for name, value in clean.items() if getattr(deal, name) != value]

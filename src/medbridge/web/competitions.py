@@ -15,7 +15,7 @@ from medbridge.errors import NotFound
 from medbridge.registry.service import find_organization
 from medbridge.review import panels, service
 from medbridge.web.common import FormDep, PageAuthDep, SessionDep, page_router, redirect, render, text
-from medbridge.web.deals import _int, refusals_as_page
+from medbridge.web.deals import number_param, refusals_as_page
 
 router = page_router()
 entry_title = service.shown_title
@@ -40,9 +40,9 @@ def competition_create(request: Request, form: FormData = FormDep, session: Sess
         if name.strip():
             awards.append({"name": name.strip(), "count": count.strip() or "1"})
     competition = service.create_competition(
-        session, auth.viewer, text(form, "name", 200), _int(text(form, "year")) or 0,
-        organizer_id=_int(text(form, "organizer_id")), description=text(form, "description", 5000), awards=awards,
-        rounds=[{"name": text(form, "round_name", 100) or "初赛", "judges_per_entry": _int(text(form, "judges_per_entry")) or 3}])
+        session, auth.viewer, text(form, "name", 200), number_param(text(form, "year")) or 0,
+        organizer_id=number_param(text(form, "organizer_id")), description=text(form, "description", 5000), awards=awards,
+        rounds=[{"name": text(form, "round_name", 100) or "初赛", "judges_per_entry": number_param(text(form, "judges_per_entry")) or 3}])
     return redirect(f"/competitions/{competition.id}", notice="competition_saved")
 
 
@@ -93,8 +93,8 @@ def competition_adjust(request: Request, competition_id: int, number: int, form:
                        session: Session = SessionDep, auth: Auth = PageAuthDep):
     competition, rnd = _round(session, competition_id, number)
     service.require_organizer(auth.viewer, competition)
-    service.set_assignment(session, auth.viewer, rnd, _int(text(form, "entry_id")) or 0,
-                           _int(text(form, "expert_id")) or 0, text(form, "assigned") == "1")
+    service.set_assignment(session, auth.viewer, rnd, number_param(text(form, "entry_id")) or 0,
+                           number_param(text(form, "expert_id")) or 0, text(form, "assigned") == "1")
     return redirect(f"/competitions/{competition_id}", notice="competition_saved")
 
 
@@ -106,7 +106,7 @@ def competition_add_entry(request: Request, competition_id: int, form: FormData 
     service.require_organizer(auth.viewer, competition)
     org = find_organization(session, text(form, "organization")) if text(form, "organization") else None
     service.add_entry(session, auth.viewer, competition, title=text(form, "title", 300),
-                      outcome_id=_int(text(form, "outcome_id")), organization_id=org.id if org else None,
+                      outcome_id=number_param(text(form, "outcome_id")), organization_id=org.id if org else None,
                       members=text(form, "members").replace("，", ",").split(","), field=text(form, "field", 32))
     return redirect(f"/competitions/{competition_id}", notice="competition_saved")
 
@@ -117,7 +117,7 @@ def competition_add_judge(request: Request, competition_id: int, form: FormData 
                           session: Session = SessionDep, auth: Auth = PageAuthDep):
     competition = service.get_competition(session, competition_id)
     service.require_organizer(auth.viewer, competition)
-    service.add_judge(session, auth.viewer, competition, _int(text(form, "expert_id")) or 0)
+    service.add_judge(session, auth.viewer, competition, number_param(text(form, "expert_id")) or 0)
     return redirect(f"/competitions/{competition_id}", notice="competition_saved")
 
 
@@ -161,11 +161,11 @@ def declare_conflict(request: Request, competition_id: int, form: FormData = For
                      auth: Auth = PageAuthDep):
     """A judge declares a conflict with an entry (or the organiser records one); the pair is never assigned again."""
     competition = service.get_competition(session, competition_id)
-    entry = next((e for e in competition.entries if e.id == _int(text(form, "entry_id"))), None)
+    entry = next((e for e in competition.entries if e.id == number_param(text(form, "entry_id"))), None)
     if entry is None:
         raise NotFound("entry not found / 参赛项目不存在")
     mine = service.expert_for_user(session, auth.viewer)
-    expert_id = _int(text(form, "expert_id")) or (mine.id if mine else 0)
+    expert_id = number_param(text(form, "expert_id")) or (mine.id if mine else 0)
     service.declare_conflict(session, auth.viewer, entry, expert_id, text(form, "reason", 300))
     back = f"/competitions/{competition_id}" if service.is_organizer(auth.viewer, competition) \
         else f"/competitions/{competition_id}/judge"
@@ -176,7 +176,7 @@ def declare_conflict(request: Request, competition_id: int, form: FormData = For
 def ranking_page(request: Request, competition_id: int, session: Session = SessionDep, auth: Auth = PageAuthDep):
     competition = service.get_competition(session, competition_id)
     service.require_ranking_access(auth.viewer, competition)
-    number = _int(request.query_params.get("round")) or len(competition.rounds)
+    number = number_param(request.query_params.get("round")) or len(competition.rounds)
     rnd = service.get_round(session, competition, number)
     entries = {e.id: e for e in competition.entries}
     return render(request, "competitions/ranking.html", {

@@ -29,9 +29,10 @@ from medbridge.web.i18n import translate
 router = page_router()
 
 
-def _int(value) -> int | None:
+def number_param(value) -> int | None:
+    """A positive whole number from a query string or form, or None (a bad value falls back, never fails)."""
     value = str(value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isdecimal() and value.isascii() and len(value) < 10 else None
 
 
 def deal_filters(params) -> DealFilters:
@@ -40,10 +41,10 @@ def deal_filters(params) -> DealFilters:
     sort = params.get("sort", "-updated_at")
     return DealFilters(q=(params.get("q") or "").strip()[:200], stage=stage if stage in ALL_DEAL_STAGES else "",
                        mode=mode if mode in DEAL_MODES else "", field=(params.get("field") or "")[:32],
-                       owner_id=_int(params.get("owner_id")), organization_id=_int(params.get("organization_id")),
-                       year=_int(params.get("year")) if 1900 < (_int(params.get("year")) or 0) < 2200 else None,
+                       owner_id=number_param(params.get("owner_id")), organization_id=number_param(params.get("organization_id")),
+                       year=number_param(params.get("year")) if 1900 < (number_param(params.get("year")) or 0) < 2200 else None,
                        sort=sort if sort.lstrip("-") in service.DEAL_SORTS else "-updated_at",
-                       page=max(1, _int(params.get("page")) or 1), per_page=50)
+                       page=max(1, number_param(params.get("page")) or 1), per_page=50)
 
 
 def _query(filters: DealFilters, **overrides) -> str:
@@ -125,7 +126,7 @@ def deal_export(request: Request, fmt: str, session: Session = SessionDep, auth:
 @router.get("/deals/new")
 def deal_new_form(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
     require_some_office(auth.viewer)
-    outcome_id = _int(request.query_params.get("outcome_id"))
+    outcome_id = number_param(request.query_params.get("outcome_id"))
     return render(request, "deals/new.html", {"modes": DEAL_MODES, "posted": {"outcome_id": outcome_id or ""},
                                               "errors": {}, "today": date.today().isoformat()})
 
@@ -142,7 +143,7 @@ def deal_create(request: Request, form: FormData = FormDep, session: Session = S
             errors["organization_ids"] = f"机构“{name}”不存在 / organization not found"
         else:
             organization_ids.append(org.id)
-    outcome_id = _int(posted["outcome_id"])
+    outcome_id = number_param(posted["outcome_id"])
     if outcome_id is None or session.get(Outcome, outcome_id) is None:
         errors["outcome_id"] = "成果不存在 / no such outcome"
     if not errors:
@@ -235,7 +236,7 @@ def cycle_time(request: Request, session: Session = SessionDep, auth: Auth = Pag
 def incubation_cohort(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
     require_signed_in(auth.viewer)
     incubators = incubation.operated_incubators(session, auth.viewer)
-    chosen = _int(request.query_params.get("incubator_id"))
+    chosen = number_param(request.query_params.get("incubator_id"))
     with_projects = incubation.incubators_with_projects(session)
     default = next((i for i in incubators if i.id in with_projects), incubators[0] if incubators else None)
     current = next((i for i in incubators if i.id == chosen), default)
@@ -253,7 +254,7 @@ def incubation_cohort(request: Request, session: Session = SessionDep, auth: Aut
 @router.post("/incubation/new")
 @refusals_as_page
 def incubation_add(request: Request, form: FormData = FormDep, session: Session = SessionDep, auth: Auth = PageAuthDep):
-    incubator_id = _int(text(form, "incubator_id"))
+    incubator_id = number_param(text(form, "incubator_id"))
     company = find_organization(session, text(form, "company")) if text(form, "company") else None
     incubation.add_project(session, auth.viewer, incubator_id or 0, text(form, "name", 200),
                            entered_on=_day(form, "entered_on"), company_id=company.id if company else None,
@@ -294,7 +295,7 @@ def expert_list(request: Request, session: Session = SessionDep, auth: Auth = Pa
     params = request.query_params
     q, field = (params.get("q") or "").strip()[:100], (params.get("field") or "")[:32]
     tech = params.get("tech") == "1"
-    number = max(1, _int(params.get("page")) or 1)
+    number = max(1, number_param(params.get("page")) or 1)
     page = review.list_experts(session, q=q, field=field, tech_managers=tech, page=number)
     return render(request, "experts/list.html", {
         "page": page, "q": q, "field": field, "tech": tech, "page_numbers": page_numbers(page),

@@ -40,6 +40,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deal_value": ("金额（万元）", "Value (10k CNY)"),
     "deal_terms": ("主要条款", "Terms"),
     "deal_documents": ("文件编号/链接（每行一个）", "Document references (one per line)"),
+    "deal_documents_label": ("相关文件", "Documents"),
     "deal_stage": ("阶段", "Stage"),
     "deal_stage_since": ("本阶段起", "In stage since"),
     "deal_started_on": ("首次接洽", "First contact"),
