@@ -9,9 +9,8 @@ placements, or the rules' suggestions at their confidence). The score, out of 10
 - outcomes (OUTCOMES, 20): outcomes in the chain's fields the person asking may see, with
   grade A/B ones counting double, up to OUTCOME_SATURATION;
 - news (NEWS, 15): recent events about the organization (signed agreements, investments,
-  settling in a park…) from any event source registered with `register_event_source`;
-  the news module registers one when it is installed, otherwise this part is zero and
-  the reasons say so.
+  settling in a park…) from the ingested news (`news.signals`) and any other event source
+  registered with `register_event_source`.
 
 Each part that contributes is written into the reasons, so the list explains itself.
 """
@@ -154,8 +153,6 @@ def rank_targets(session: Session, chains: ChainMap, viewer: Viewer, region: str
                            f"in the chain ({strong[org_id]} graded A/B)")
         for event in events.get(org_id, [])[:NEWS_SATURATION]:
             reasons.append(f"近期动态：{event.title} / recent event ({event.at:%Y-%m-%d})")
-        if not _EVENT_SOURCES:
-            reasons.append("未接入新闻动态 / no news source installed")
         targets.append(Target(orgs[org_id], score, fit, size, outcome_score, news, status, reasons))
     return targets
 
@@ -175,10 +172,16 @@ def _outcomes(session: Session, viewer: Viewer, ids: list[int], fields: list[str
     return counts, strong
 
 
+def _sources() -> list[EventSource]:
+    # Imported here: the news package imports this module for EventSignal.
+    from medbridge.news.signals import recent_events
+    return [recent_events, *_EVENT_SOURCES]
+
+
 def _events(session: Session, ids: list[int], since: datetime) -> dict[int, list[EventSignal]]:
     found: dict[int, list[EventSignal]] = defaultdict(list)
     wanted = set(ids)
-    for source in list(_EVENT_SOURCES):
+    for source in _sources():
         for event in source(session, ids, since):
             if event.organization_id in wanted and event.at >= since:
                 found[event.organization_id].append(event)
