@@ -319,6 +319,7 @@ def test_organizations_are_listed_filtered_and_shown_with_their_outcomes(client,
     assert "首都医科大学（测试）" in detail  # the parent
     assert "北京市丰台区" in detail
     assert "天坛的成果" in detail and "TT-9" in detail
+    assert f'href="/chain/organizations/{hospital_id}"' in detail  # where it sits in the industry chain
 
 
 def test_an_organization_page_lists_its_people_with_titles_and_expertise(client, db):

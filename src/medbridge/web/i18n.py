@@ -491,6 +491,7 @@ CHAIN_STRINGS: dict[str, tuple[str, str]] = {
     "chain_taxonomy_edit": ("以 JSON 编辑（保存即生成新版本）", "Edit as JSON (saving makes a new version)"),
     "chain_taxonomy_invalid_json": ("不是有效的 JSON：{message}", "Not valid JSON: {message}"),
     "chain_save": ("保存", "Save"),
+    "org_chain_link": ("查看该机构在产业链中的位置", "See where it sits in the industry chain"),
     "chain_versions": ("历史版本", "Versions"),
     "chain_stage": ("对应成果阶段", "Library stage"),
     "notice_chain_saved": ("已保存。", "Saved."),
