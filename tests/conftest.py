@@ -74,6 +74,18 @@ def db(request, tmp_path) -> Database:
 
 
 @pytest.fixture
+def run(db):
+    """`medbridge …` on the test database: run("outcomes", "list", "--json") → a click Result."""
+    from click.testing import CliRunner
+
+    from medbridge.cli import main
+
+    def invoke(*args):
+        return CliRunner().invoke(main, ["--database", db.url, *args])
+    return invoke
+
+
+@pytest.fixture
 def session(db):
     with db.session() as s:
         yield s

@@ -10,13 +10,6 @@ from tests.factories import make_org, outcome_data
 
 
 @pytest.fixture
-def run(db):
-    def invoke(*args):
-        return CliRunner().invoke(main, ["--database", db.url, *args])
-    return invoke
-
-
-@pytest.fixture
 def library(db):
     from medbridge.library import service
 

@@ -4,18 +4,9 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from medbridge.cli import main
 from tests.factories import make_org
-
-
-@pytest.fixture
-def run(db):
-    def invoke(*args):
-        return CliRunner().invoke(main, ["--database", db.url, *args])
-    return invoke
 
 
 @pytest.fixture

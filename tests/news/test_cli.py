@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from medbridge.cli import main
 
-SAMPLES = Path("/work/shared/samples/news")
-
-
-@pytest.fixture
-def run(db):
-    def invoke(*args):
-        return CliRunner().invoke(main, ["--database", db.url, *args])
-    return invoke
+# The five real sample articles, as copied into the labelled development set.
+DEV_SET = Path(__file__).resolve().parents[2] / "bench" / "data" / "news_dev"
 
 
 def test_extract_prints_the_contract(tmp_path, article_text):
@@ -60,9 +54,10 @@ def test_ingest_fails_when_nothing_could_be_read(run, tmp_path):
     assert run("ingest", str(tmp_path / "bad.txt")).exit_code == 1
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="the shared sample articles are not on this machine")
-def test_ingest_the_real_samples(run):
-    data = json.loads(run("ingest", str(SAMPLES), "--json").stdout)
+def test_ingest_the_real_samples(run, tmp_path):
+    for sample in DEV_SET.glob("article-*.txt"):
+        shutil.copy(sample, tmp_path / sample.name)
+    data = json.loads(run("ingest", str(tmp_path), "--json").stdout)
     assert data["summary"]["ingested"] == 5
     first = next(a for a in data["articles"] if a["path"].endswith("article-0.txt"))
     assert first["title"] == "布局未来智慧医疗 丰台打造智能医工领域创新高地" and first["date"] == "2024-05-30"

@@ -5,18 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from medbridge.cli import main
 from medbridge.library import service as library
 from tests.factories import make_org, outcome_data
-
-
-@pytest.fixture
-def run(db):
-    def invoke(*args):
-        return CliRunner().invoke(main, ["--database", db.url, *args])
-    return invoke
 
 
 @pytest.fixture
