@@ -5,3 +5,5 @@ from medbridge.accounts.models import (  # noqa: F401
 )
 from medbridge.library.models import Outcome, OutcomeVersion, Rubric  # noqa: F401
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle  # noqa: F401
+from medbridge.needs.models import Need  # noqa: F401
+from medbridge.matching.models import MatchFeedback, SearchEntry  # noqa: F401
