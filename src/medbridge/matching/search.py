@@ -145,6 +145,17 @@ def scored_documents(session: Session, groups: list[list[str]], viewer: Viewer, 
     return query.group_by(SearchEntry.doc_kind, SearchEntry.doc_id).subquery("docs")
 
 
+def top_documents(session: Session, groups: list[list[str]], viewer: Viewer, kinds: tuple[str, ...] = (),
+                  limit: int = 50, filters: SearchFilters | None = None) -> list[tuple[str, int, float]]:
+    """The best (doc_kind, doc_id, score) for the terms, best first."""
+    if not groups:
+        return []
+    docs = scored_documents(session, groups, viewer, filters, kinds)
+    rows = session.execute(select(docs.c.doc_kind, docs.c.doc_id, docs.c.score)
+                           .order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id).limit(limit))
+    return [(kind, doc_id, float(score)) for kind, doc_id, score in rows]
+
+
 # --- searching ---------------------------------------------------------------------------
 
 def search(session: Session, filters: SearchFilters, viewer: Viewer, with_facets: bool = True) -> SearchResult:
