@@ -38,6 +38,7 @@ MAX_TERMS = 24
 CANDIDATES = 200
 # A word in more than this share of all index entries tells little about a match.
 COMMON_SHARE = 0.2
+MIN_FOR_COMMON = 1000
 # SQLite's fts5vocab view of the index (see the migration): documents per word.
 SEARCH_VOCAB = table("search_vocab", column("term", String), column("doc", Integer))
 
@@ -71,7 +72,8 @@ def telling_terms(session: Session, source: str, limit: int = MAX_TERMS) -> list
         frequency = dict(session.execute(select(SEARCH_VOCAB.c.term, SEARCH_VOCAB.c.doc)
                                          .where(SEARCH_VOCAB.c.term.in_(words))).all())
         # The highest entry id stands in for the entry count: as good here, and free.
-        total = session.scalar(select(func.max(SearchEntry.id))) or 1
+        # (A small index has no "common" words worth the name.)
+        total = max(session.scalar(select(func.max(SearchEntry.id))) or 0, MIN_FOR_COMMON)
         # Words found nowhere cannot match (unless a synonym can); words found everywhere rank nothing.
         groups = [g for g in groups if len(g) > 1 or 0 < frequency.get(g[0], 0) <= COMMON_SHARE * total]
         groups.sort(key=lambda g: frequency.get(g[0], 0))
