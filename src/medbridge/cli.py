@@ -590,3 +590,7 @@ def audit(context: Context, action, username, limit, csv_path, as_json):
     _emit(as_json, {"total": total, "events": rows}, "\n".join(
         f"{r['at']:%Y-%m-%d %H:%M:%S}  {r['username']:<16} {r['action']:<22} {r['target_type']} "
         f"{r['target_id'] or ''} {r['detail']}" for r in rows) or "没有记录 / no events")
+
+
+from medbridge.matching.cli import COMMANDS as MATCHING_COMMANDS  # noqa: E402  (search, match, index, eval, needs, feedback)
+[main.add_command(command) for command in MATCHING_COMMANDS]

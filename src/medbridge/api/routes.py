@@ -12,12 +12,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from medbridge.accounts.service import FAILURE_WINDOW
-from medbridge.api import access, accounts, audit, meta, outcomes, registry
+from medbridge.api import access, accounts, audit, matching, meta, outcomes, registry
 from medbridge.errors import Forbidden, NotFound, ValidationError
 
 
 def register_api(app: FastAPI) -> None:
-    for module in (accounts, outcomes, access, registry, meta, audit):
+    for module in (accounts, outcomes, access, registry, meta, audit, matching):
         app.include_router(module.router)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ValidationError, _validation_error)

@@ -82,7 +82,7 @@ def entries_for(doc) -> list[EntryRow]:
     if isinstance(doc, Need):
         fields = doc.fields or []
         return [EntryRow("need", doc.id, "head", _joined(need_text(doc)), sub_kind=doc.kind,
-                         field=fields[0] if len(fields) == 1 else "", stage=doc.status,
+                         field=fields[0] if len(fields) == 1 else "",
                          province=doc.owner.province if doc.owner else "", owner_id=doc.owner_id)]
     raise TypeError(f"not an indexed document: {doc!r}")
 

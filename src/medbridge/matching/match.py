@@ -64,23 +64,36 @@ class Match:
 
 # --- choosing words ---------------------------------------------------------------------
 
-def telling_terms(session: Session, source: str, limit: int = MAX_TERMS) -> list[list[str]]:
-    """The query groups of a long text, most specific first, common words dropped."""
-    groups = text.query_terms(source)
-    if session.get_bind().dialect.name == "sqlite" and groups:
-        words = sorted({g[0] for g in groups})
-        frequency = dict(session.execute(select(SEARCH_VOCAB.c.term, SEARCH_VOCAB.c.doc)
-                                         .where(SEARCH_VOCAB.c.term.in_(words))).all())
-        # The highest entry id stands in for the entry count: as good here, and free.
-        # (A small index has no "common" words worth the name.)
-        total = max(session.scalar(select(func.max(SearchEntry.id))) or 0, MIN_FOR_COMMON)
-        # Words found nowhere cannot match (unless a synonym can); words found everywhere rank nothing.
-        groups = [g for g in groups if len(g) > 1 or 0 < frequency.get(g[0], 0) <= COMMON_SHARE * total]
-        groups.sort(key=lambda g: frequency.get(g[0], 0))
-    else:
+def telling_terms(session: Session, source: str, own: tuple[str, int] | None = None,
+                  limit: int = MAX_TERMS) -> list[list[str]]:
+    """The query groups of a long text, most specific first. Single characters, words found
+    nowhere else than in the source document itself (`own`: its doc_kind and id) and words
+    found nearly everywhere are dropped: none of them tells one match from another."""
+    groups = [g for g in text.query_terms(source) if len(g[0]) > 1 or len(g) > 1]
+    if session.get_bind().dialect.name != "sqlite" or not groups:
         # PostgreSQL keeps no cheap document frequencies: prefer longer (more specific) words.
-        groups.sort(key=lambda g: -len(g[0]))
+        return sorted(groups, key=lambda g: -len(g[0]))[:limit]
+    words = sorted({g[0] for g in groups})
+    frequency = dict(session.execute(select(SEARCH_VOCAB.c.term, SEARCH_VOCAB.c.doc)
+                                     .where(SEARCH_VOCAB.c.term.in_(words))).all())
+    for word, count in _own_counts(session, own).items():
+        if word in frequency:
+            frequency[word] -= count
+    # The highest entry id stands in for the entry count: as good here, and free.
+    # (A small index has no "common" words worth the name.)
+    total = max(session.scalar(select(func.max(SearchEntry.id))) or 0, MIN_FOR_COMMON)
+    groups = [g for g in groups if len(g) > 1 or 0 < frequency.get(g[0], 0) <= COMMON_SHARE * total]
+    groups.sort(key=lambda g: frequency.get(g[0], 0))
     return groups[:limit]
+
+
+def _own_counts(session: Session, own: tuple[str, int] | None) -> Counter:
+    counts: Counter = Counter()
+    if own:
+        for tokens in session.scalars(select(SearchEntry.tokens).where(SearchEntry.doc_kind == own[0],
+                                                                      SearchEntry.doc_id == own[1])):
+            counts.update(set(tokens.split()))
+    return counts
 
 
 def shared_terms(need_groups: list[list[str]], tokens: set[str], limit: int = 5) -> list[str]:
@@ -89,7 +102,9 @@ def shared_terms(need_groups: list[list[str]], tokens: set[str], limit: int = 5)
         hit = next((t for t in group if t in tokens), None)
         if hit and len(hit) > 1 and hit not in shared:
             shared.append(hit)
-    return sorted(shared, key=len, reverse=True)[:limit]
+    shared.sort(key=len, reverse=True)
+    # 辅助诊断 says it all: its parts 辅助, 诊断 would only repeat it.
+    return [t for i, t in enumerate(shared) if not any(t in longer for longer in shared[:i])][:limit]
 
 
 def readable_tokens(session: Session, viewer: Viewer, outcomes: list[Outcome]) -> dict[int, set[str]]:
@@ -109,7 +124,8 @@ def readable_tokens(session: Session, viewer: Viewer, outcomes: list[Outcome]) -
 def match_need(session: Session, need: Need, viewer: Viewer, limit: int = 20) -> list[Match]:
     load_names(session)
     tax = get_taxonomy()
-    groups = telling_terms(session, " ".join([need.title, need.title, " ".join(need.keywords or []), need_text(need)]))
+    groups = telling_terms(session, " ".join([need.title, " ".join(need.keywords or []), need_text(need)]),
+                           own=("need", need.id))
     found = top_documents(session, groups, viewer, ("outcome",), CANDIDATES)
     if not found:
         return []
@@ -171,8 +187,8 @@ def match_outcome(session: Session, outcome: Outcome, viewer: Viewer, limit: int
     load_names(session)
     tax = get_taxonomy()
     head, body = outcome_texts(outcome)
-    source = " ".join([outcome.title, outcome.title, head] + ([body] if level == "full" else []))
-    groups = telling_terms(session, source)
+    source = " ".join([head] + ([body] if level == "full" else []))
+    groups = telling_terms(session, source, own=("outcome", outcome.id))
     found = top_documents(session, groups, viewer, ("need", "organization"), CANDIDATES * 2)
     best = max((score for _, _, score in found), default=0.0) or 1.0
     need_scores = {doc_id: score / best for kind, doc_id, score in found if kind == "need"}

@@ -70,6 +70,7 @@ class Hit:
     score: float
     doc: object = None
     title: str = ""
+    title_html: str = ""
     snippet_html: str = ""
     level: str = "full"
 
@@ -200,7 +201,8 @@ def hydrate(session: Session, hits: list[Hit], viewer: Viewer, terms: list[str])
         hit.doc = doc
         hit.title, body = visible_text(doc, viewer)
         hit.level = detail_level(viewer, doc) if isinstance(doc, Outcome) else "full"
-        hit.snippet_html = snippet(body or hit.title, terms)
+        hit.title_html = mark(hit.title, text.normalize(hit.title), terms)
+        hit.snippet_html = snippet(body, terms) if body else ""
         result.append(hit)
     return result
 
@@ -216,6 +218,7 @@ def visible_text(doc, viewer: Viewer) -> tuple[str, str]:
 
 def snippet(body: str, terms: list[str], width: int = 120) -> str:
     """HTML-escaped excerpt around the first matched term, terms wrapped in <mark>."""
+    body = " ".join(body.split())
     folded = text.normalize(body)
     positions = [folded.find(t) for t in terms if t and folded.find(t) >= 0]
     start = max(0, min(positions) - width // 4) if positions else 0

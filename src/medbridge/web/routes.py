@@ -18,7 +18,7 @@ from medbridge.api.security import security_headers
 from medbridge.library import service
 from medbridge.library.service import OutcomeFilters
 from medbridge.registry import service as registry
-from medbridge.web import access, audit, login, organizations, outcomes, rubric, spreadsheets
+from medbridge.web import access, audit, login, matching, organizations, outcomes, rubric, spreadsheets
 from medbridge.web.common import (LANG_COOKIE, ONE_YEAR, STATIC_DIR, PageAuthDep, SessionDep, error_page, log,
                                   page_router, redirect, render)
 from medbridge.web.i18n import LANGUAGES
@@ -34,7 +34,7 @@ API_PREFIXES = ("/api", "/docs", "/redoc", "/openapi.json")
 
 def register_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (outcomes, access, spreadsheets, organizations, rubric, login, audit):
+    for module in (outcomes, access, spreadsheets, organizations, rubric, login, audit, matching):
         app.include_router(module.router)
     app.include_router(router)
     # The API's handlers (registered before this) keep answering for the API's paths.
