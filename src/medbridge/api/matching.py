@@ -42,6 +42,7 @@ NOT_FOUND = {404: ERRORS[404]}
 class SearchHitOut(BaseModel):
     id: int
     kind: str = Field(description="outcome, organization or need")
+    code: Optional[str] = Field(None, description="an outcome's or a need's code")
     title: str
     score: float
     title_html: str = Field(description="the title, HTML-escaped, with matched words in <mark>")
@@ -163,7 +164,7 @@ def search_route(q: str = Query(..., min_length=1, max_length=200, description="
     filters = SearchFilters(q=q, kinds=tuple(kind), sub_kind=type, field=field, stage=stage, region=region,
                             page=page, per_page=per_page)
     result = search(session, filters, viewer)
-    items = [{"id": h.id, "kind": h.kind, "title": h.title, "score": round(h.score, 4), "title_html": h.title_html,
+    items = [{"id": h.id, "kind": h.kind, "code": getattr(h.doc, "code", None), "title": h.title, "score": round(h.score, 4), "title_html": h.title_html,
               "snippet_html": h.snippet_html, "detail_hidden": h.level != "full"} for h in result.hits]
     return {"items": items, "total": result.total, "page": result.page, "per_page": result.per_page,
             "pages": result.pages, "facets": result.facets}

@@ -7,3 +7,6 @@ from medbridge.library.models import Outcome, OutcomeVersion, Rubric  # noqa: F4
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle  # noqa: F401
 from medbridge.needs.models import Need  # noqa: F401
 from medbridge.matching.models import MatchFeedback, SearchEntry  # noqa: F401
+
+# Not a table: the session listeners that keep the search index in step with every write.
+import medbridge.matching.index  # noqa: F401,E402
