@@ -121,11 +121,24 @@ def segment(text: str) -> list[str]:
         if _has_cjk(run[0]):
             # jieba's HMM guesses new words differently in different contexts; without it a
             # word unknown to the dictionaries falls apart the same way in query and document.
-            words = _tokenizer().lcut_for_search(run, HMM=False)
+            words = _search_mode(run)
         else:
             words = [run]
         tokens.extend(w for w in words if w not in STOPWORDS and w.strip())
     return tokens
+
+
+def _search_mode(run: str) -> list[str]:
+    """jieba's search mode, but with dictionary words of every length inside a long word
+    (jieba's own looks at 2 and 3 characters only, so 体外诊断试剂 would hide 体外诊断)."""
+    tokenizer = _tokenizer()
+    words = []
+    for word in tokenizer.lcut(run, HMM=False):
+        for size in range(2, len(word)):
+            words.extend(word[i:i + size] for i in range(len(word) - size + 1)
+                         if tokenizer.FREQ.get(word[i:i + size]))
+        words.append(word)
+    return words
 
 
 def index_tokens(text: str) -> list[str]:
