@@ -61,7 +61,16 @@ def world(session) -> World:
         "kind": "tech_need", "title": "寻找脑卒中CT影像人工智能辅助诊断算法", "owner_id": enterprise.id,
         "description": "用于急诊卒中中心，要求可对接PACS", "fields": ["ai_medicine"], "stages": ["clinical", "registration"]},
         "seed")
+    session.commit()  # so that the CLI and the pages, with their own sessions, see it too
     return World(hospital, investor, enterprise, incubator, bci, stroke, secret_summary, confidential, thesis, need)
 
 
 __all__ = ["ANONYMOUS", "World", "member", "tto"]
+
+
+def person(session, username: str, role: str = "viewer") -> Viewer:
+    """A real account (feedback names its author), as the viewer it signs in as."""
+    from medbridge.accounts import service as accounts
+
+    user = accounts.create_user(session, username, "long-enough-password-1", roles=[role])
+    return accounts.viewer_for(session, user)

@@ -102,9 +102,8 @@ def shared_terms(need_groups: list[list[str]], tokens: set[str], limit: int = 5)
         hit = next((t for t in group if t in tokens), None)
         if hit and len(hit) > 1 and hit not in shared:
             shared.append(hit)
-    shared.sort(key=len, reverse=True)
-    # 辅助诊断 says it all: its parts 辅助, 诊断 would only repeat it.
-    return [t for i, t in enumerate(shared) if not any(t in longer for longer in shared[:i])][:limit]
+    # Most telling first (the groups' order); 辅助诊断 says it all: its parts 辅助, 诊断 would repeat it.
+    return [t for t in shared if not any(t != other and t in other for other in shared)][:limit]
 
 
 def readable_tokens(session: Session, viewer: Viewer, outcomes: list[Outcome]) -> dict[int, set[str]]:
