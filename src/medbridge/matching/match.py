@@ -34,7 +34,7 @@ from medbridge.needs.models import Need
 from medbridge.registry.models import Organization
 
 COUNTERPARTY_KINDS = ("enterprise", "investor", "incubator", "park")
-MAX_TERMS = 24
+MAX_TERMS = 10
 CANDIDATES = 200
 # A word in more than this share of all index entries tells little about a match.
 COMMON_SHARE = 0.2

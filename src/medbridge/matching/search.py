@@ -30,6 +30,11 @@ from medbridge.registry.models import Organization
 BODY_WEIGHT = 0.6
 MAX_PER_PAGE = 100
 MAX_QUERY_TERMS = 32
+# Results a search ranks and counts at most: facets and totals past it would cost every
+# query the price of the commonest word, for pages nobody reads.
+MAX_RESULTS = 1000
+# Index entries ranked before confidentiality and filters apply (see matched_entries).
+CANDIDATE_ENTRIES = 5000
 FACETS = ("doc_kind", "sub_kind", "field", "stage", "province")
 
 
@@ -83,6 +88,7 @@ class SearchResult:
     per_page: int
     facets: dict[str, dict[str, int]] = dataclass_field(default_factory=dict)
     terms: list[str] = dataclass_field(default_factory=list)
+    capped: bool = False   # more than MAX_RESULTS matched: total and facets count the best ones
 
     @property
     def pages(self) -> int:
@@ -91,29 +97,35 @@ class SearchResult:
 
 # --- the full-text part, per database ----------------------------------------------------
 
-def fts_query(groups: list[list[str]]) -> str:
-    """SQLite FTS5: any alternative of any group, each a quoted token."""
-    return " OR ".join('"' + term.replace('"', '""') + '"' for group in groups for term in group)
+def fts_query(groups: list[list[str]], every: bool = False) -> str:
+    """SQLite FTS5: any alternative of any group (or, with every=True, of every group)."""
+    alternatives = ["(" + " OR ".join('"' + t.replace('"', '""') + '"' for t in group) + ")" for group in groups]
+    return (" AND " if every else " OR ").join(alternatives)
 
 
-def ts_query(groups: list[list[str]]) -> str:
-    """PostgreSQL tsquery literal: quoted lexemes joined by |."""
-    return " | ".join("'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-                      for group in groups for term in group)
+def ts_query(groups: list[list[str]], every: bool = False) -> str:
+    """PostgreSQL tsquery literal: quoted lexemes joined by | (and groups by & with every=True)."""
+    alternatives = ["(" + " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in group) + ")"
+                    for group in groups]
+    return (" & " if every else " | ").join(alternatives)
 
 
-def matched_entries(session: Session, groups: list[list[str]]):
-    """A subquery (id, rank) of the index entries matching any term, higher rank = better."""
+def matched_entries(session: Session, groups: list[list[str]], limit: int = CANDIDATE_ENTRIES, every: bool = False):
+    """A subquery (id, rank) of the best `limit` index entries matching any term (with
+    every=True: each group), higher rank = better. Ranking entries alone first keeps the
+    joins, confidentiality checks and grouping that follow to a bounded number of rows."""
     if session.get_bind().dialect.name == "postgresql":
         statement = sql_text(
             "SELECT id, ts_rank(tsv, CAST(:q AS tsquery)) AS rank FROM search_entry "
-            "WHERE tsv @@ CAST(:q AS tsquery)").bindparams(q=ts_query(groups))
+            "WHERE tsv @@ CAST(:q AS tsquery) ORDER BY rank DESC LIMIT :limit"
+        ).bindparams(q=ts_query(groups, every), limit=limit)
     else:
         # MATERIALIZED keeps SQLite from folding this into the outer query, where FTS5's
         # bm25() may not be used (it is negative: lower is better).
         statement = sql_text(
-            "SELECT rowid AS id, -bm25(search_fts) AS rank FROM search_fts WHERE search_fts MATCH :q"
-        ).bindparams(q=fts_query(groups))
+            "SELECT rowid AS id, -bm25(search_fts) AS rank FROM search_fts WHERE search_fts MATCH :q "
+            "ORDER BY bm25(search_fts) LIMIT :limit"
+        ).bindparams(q=fts_query(groups, every), limit=limit)
     return statement.columns(id=Integer, rank=Float).cte("matched").prefix_with("MATERIALIZED")
 
 
@@ -124,9 +136,10 @@ def permitted(viewer: Viewer):
 
 
 def scored_documents(session: Session, groups: list[list[str]], viewer: Viewer, filters: SearchFilters | None = None,
-                     kinds: tuple[str, ...] = ()):
-    """A subquery of documents (doc_kind, doc_id, score, facet columns) matching the terms."""
-    matched = matched_entries(session, groups)
+                     kinds: tuple[str, ...] = (), every: bool = False):
+    """A subquery of documents (doc_kind, doc_id, score, facet columns) matching the terms
+    (any of them; with every=True, an entry must hold each group)."""
+    matched = matched_entries(session, groups, every=every)
     weight = case((SearchEntry.part == "head", 1.0), else_=BODY_WEIGHT)
     query = (select(SearchEntry.doc_kind, SearchEntry.doc_id, func.sum(matched.c.rank * weight).label("score"),
                     *(func.max(getattr(SearchEntry, name)).label(name) for name in FACETS if name != "doc_kind"))
@@ -148,41 +161,55 @@ def scored_documents(session: Session, groups: list[list[str]], viewer: Viewer, 
 
 def top_documents(session: Session, groups: list[list[str]], viewer: Viewer, kinds: tuple[str, ...] = (),
                   limit: int = 50, filters: SearchFilters | None = None) -> list[tuple[str, int, float]]:
-    """The best (doc_kind, doc_id, score) for the terms, best first."""
+    """The best (doc_kind, doc_id, score) for the terms: those holding every word first (each
+    part best first), then those holding some."""
     if not groups:
         return []
-    docs = scored_documents(session, groups, viewer, filters, kinds)
-    rows = session.execute(select(docs.c.doc_kind, docs.c.doc_id, docs.c.score)
-                           .order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id).limit(limit))
-    return [(kind, doc_id, float(score)) for kind, doc_id, score in rows]
+    found: list[tuple[str, int, float]] = []
+    # Documents holding every word rank first; the rest follow when those are too few.
+    for every in ((True, False) if len(groups) > 1 else (False,)):
+        docs = scored_documents(session, groups, viewer, filters, kinds, every)
+        rows = session.execute(select(docs.c.doc_kind, docs.c.doc_id, docs.c.score)
+                               .order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id).limit(limit))
+        seen = {(kind, doc_id) for kind, doc_id, _ in found}
+        found += [(kind, doc_id, float(score)) for kind, doc_id, score in rows if (kind, doc_id) not in seen]
+        if len(found) >= limit:
+            break
+    return found[:limit]
 
 
 # --- searching ---------------------------------------------------------------------------
 
 def search(session: Session, filters: SearchFilters, viewer: Viewer, with_facets: bool = True) -> SearchResult:
+    """One query: the best MAX_RESULTS documents with their facet columns; the page, the total
+    and the facets are taken from them (so past MAX_RESULTS the total says "at least")."""
     filters.validated()
     load_names(session)
     groups = text.query_terms(filters.q)[:MAX_QUERY_TERMS]
     if not groups:
         return SearchResult([], 0, filters.page, filters.per_page)
-    docs = scored_documents(session, groups, viewer, filters)
-    rows = session.execute(select(docs.c.doc_kind, docs.c.doc_id, docs.c.score)
-                           .order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id)
-                           .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)).all()
-    total = session.scalar(select(func.count()).select_from(docs))
-    facets = facet_counts(session, docs) if with_facets else {}
+    start = (filters.page - 1) * filters.per_page
+    # Pages of documents holding every word, when there are enough of them; else any word.
+    for every in ((True, False) if len(groups) > 1 else (False,)):
+        docs = scored_documents(session, groups, viewer, filters, every=every)
+        rows = session.execute(select(docs).order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id)
+                               .limit(MAX_RESULTS)).all()
+        if len(rows) >= start + filters.per_page:
+            break
+    page = [Hit(row.doc_kind, row.doc_id, float(row.score)) for row in rows[start:start + filters.per_page]]
+    facets = {name: _counts(getattr(row, name) for row in rows) for name in FACETS} if with_facets else {}
     terms = text.highlight_terms(groups)
-    hits = hydrate(session, [Hit(kind, doc_id, float(score)) for kind, doc_id, score in rows], viewer, terms)
-    return SearchResult(hits, total, filters.page, filters.per_page, facets, terms)
+    result = SearchResult(hydrate(session, page, viewer, terms), len(rows), filters.page, filters.per_page, facets, terms)
+    result.capped = len(rows) >= MAX_RESULTS
+    return result
 
 
-def facet_counts(session: Session, docs) -> dict[str, dict[str, int]]:
-    facets = {}
-    for name in FACETS:
-        column = docs.c[name]
-        rows = session.execute(select(column, func.count()).group_by(column).order_by(func.count().desc()))
-        facets[name] = {key: count for key, count in rows if key}
-    return facets
+def _counts(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        if value:
+            counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def hydrate(session: Session, hits: list[Hit], viewer: Viewer, terms: list[str]) -> list[Hit]:
