@@ -30,6 +30,7 @@ system-deps:
 
 bench: $(STAMP)
 	$(BIN)/python bench/library_bench.py
+	$(BIN)/python bench/matching_bench.py
 
 clean:
 	rm -rf $(VENV) medbridge.db medbridge.db-wal medbridge.db-shm

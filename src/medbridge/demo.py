@@ -43,6 +43,7 @@ from medbridge.db.base import utcnow
 from medbridge.library import service as library
 from medbridge.library.models import Outcome, OutcomeVersion
 from medbridge.library.taxonomy import get_taxonomy
+from medbridge.needs.demo import load_demo_needs
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle
 from medbridge.registry.service import add_person, create_organization
 
@@ -747,6 +748,7 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED) -> dict:
         "outcomes": len(plan.outcomes),
         "versions": versions,
         "edited_outcomes": edited,
+        "needs": load_demo_needs(session),
     }
 
 
