@@ -137,7 +137,8 @@ def engine_runs(titles: list[str], queries: list[str], limit: int = 50) -> tuple
             runs, started = {}, time.perf_counter()
             with database.session() as session:
                 for query in queries:
-                    ranked = top_documents(session, text.query_terms(query), COMMAND_LINE, (DOC_KIND,), limit)
+                    ranked = top_documents(session, text.query_terms(query), COMMAND_LINE, (DOC_KIND,), limit,
+                                           whole=text.query_terms(query, parts=False))
                     runs[query] = [doc_id for _, doc_id, _ in ranked]
             timing = {"index_seconds": round(indexed, 2),
                       "query_ms_mean": round(1000 * (time.perf_counter() - started) / max(1, len(queries)), 2)}

@@ -69,7 +69,7 @@ def telling_terms(session: Session, source: str, own: tuple[str, int] | None = N
     """The query groups of a long text, most specific first. Single characters, words found
     nowhere else than in the source document itself (`own`: its doc_kind and id) and words
     found nearly everywhere are dropped: none of them tells one match from another."""
-    groups = [g for g in text.query_terms(source) if len(g[0]) > 1 or len(g) > 1]
+    groups = [g for g in text.query_terms(source, parts=False) if len(g[0]) > 1 or len(g) > 1]
     if session.get_bind().dialect.name != "sqlite" or not groups:
         # PostgreSQL keeps no cheap document frequencies: prefer longer (more specific) words.
         return sorted(groups, key=lambda g: -len(g[0]))[:limit]

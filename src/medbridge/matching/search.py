@@ -160,15 +160,14 @@ def scored_documents(session: Session, groups: list[list[str]], viewer: Viewer, 
 
 
 def top_documents(session: Session, groups: list[list[str]], viewer: Viewer, kinds: tuple[str, ...] = (),
-                  limit: int = 50, filters: SearchFilters | None = None) -> list[tuple[str, int, float]]:
-    """The best (doc_kind, doc_id, score) for the terms: those holding every word first (each
-    part best first), then those holding some."""
-    if not groups:
-        return []
+                  limit: int = 50, filters: SearchFilters | None = None,
+                  whole: list[list[str]] | None = None) -> list[tuple[str, int, float]]:
+    """The best (doc_kind, doc_id, score) for the terms, best first in each of two tiers:
+    documents holding every whole word of the query (`whole`, when given), then those holding
+    any word or part of one (`groups`)."""
     found: list[tuple[str, int, float]] = []
-    # Documents holding every word rank first; the rest follow when those are too few.
-    for every in ((True, False) if len(groups) > 1 else (False,)):
-        docs = scored_documents(session, groups, viewer, filters, kinds, every)
+    for tier, every in _tiers(groups, whole):
+        docs = scored_documents(session, tier, viewer, filters, kinds, every)
         rows = session.execute(select(docs.c.doc_kind, docs.c.doc_id, docs.c.score)
                                .order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id).limit(limit))
         seen = {(kind, doc_id) for kind, doc_id, _ in found}
@@ -176,6 +175,15 @@ def top_documents(session: Session, groups: list[list[str]], viewer: Viewer, kin
         if len(found) >= limit:
             break
     return found[:limit]
+
+
+def _tiers(groups: list[list[str]], whole: list[list[str]] | None) -> list[tuple[list[list[str]], bool]]:
+    # (With a single group, "every" and "any" find the same: the second tier would add nothing
+    # unless the parts differ.)
+    tiers = [(whole, True)] if whole else []
+    if not (whole and len(whole) == 1 and groups == whole):
+        tiers.append((groups, False))
+    return [(tier, every) for tier, every in tiers if tier]
 
 
 # --- searching ---------------------------------------------------------------------------
@@ -186,12 +194,14 @@ def search(session: Session, filters: SearchFilters, viewer: Viewer, with_facets
     filters.validated()
     load_names(session)
     groups = text.query_terms(filters.q)[:MAX_QUERY_TERMS]
+    whole = text.query_terms(filters.q, parts=False)[:MAX_QUERY_TERMS]
     if not groups:
         return SearchResult([], 0, filters.page, filters.per_page)
     start = (filters.page - 1) * filters.per_page
-    # Pages of documents holding every word, when there are enough of them; else any word.
-    for every in ((True, False) if len(groups) > 1 else (False,)):
-        docs = scored_documents(session, groups, viewer, filters, every=every)
+    # Documents holding every whole word, when there are enough for the page; else any word
+    # or part of one.
+    for tier, every in _tiers(groups, whole):
+        docs = scored_documents(session, tier, viewer, filters, every=every)
         rows = session.execute(select(docs).order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id)
                                .limit(MAX_RESULTS)).all()
         if len(rows) >= start + filters.per_page:

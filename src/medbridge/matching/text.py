@@ -111,8 +111,9 @@ def add_names(names: Iterable[str]) -> None:
                 _known_names.add(name)
 
 
-def segment(text: str) -> list[str]:
-    """Search-mode words of normalized text, in order, without punctuation or stopwords."""
+def segment(text: str, parts: bool = True) -> list[str]:
+    """Search-mode words of normalized text, in order, without punctuation or stopwords
+    (with parts=False: only the whole words, not the dictionary words inside them)."""
     text = normalize(text)
     if not text:
         return []
@@ -121,7 +122,7 @@ def segment(text: str) -> list[str]:
         if _has_cjk(run[0]):
             # jieba's HMM guesses new words differently in different contexts; without it a
             # word unknown to the dictionaries falls apart the same way in query and document.
-            words = _search_mode(run)
+            words = _search_mode(run) if parts else _tokenizer().lcut(run, HMM=False)
         else:
             words = [run]
         tokens.extend(w for w in words if w not in STOPWORDS and w.strip())
@@ -146,9 +147,11 @@ def index_tokens(text: str) -> list[str]:
     return segment(text)
 
 
-def query_terms(text: str) -> list[list[str]]:
+def query_terms(text: str, parts: bool = True) -> list[list[str]]:
     """A query as groups of alternatives: each word with its synonyms. Spellings of several
-    words (brain-computer interface) are matched as wholes first, so they expand too."""
+    words (brain-computer interface) are matched as wholes first, so they expand too. With
+    parts=False only whole words count (康复机器人, not also 康复, 机器, 机器人): the index holds
+    every dictionary word whole, so that finds the same documents with far fewer terms."""
     text = normalize(text)
     groups: list[list[str]] = []
     seen: set[str] = set()
@@ -156,7 +159,7 @@ def query_terms(text: str) -> list[list[str]]:
         if " " in phrase and phrase in text:
             text = text.replace(phrase, " ")
             _add_group(groups, seen, phrase, group)
-    for token in segment(text):
+    for token in segment(text, parts):
         _add_group(groups, seen, token, _synonym_index().get(token))
     return groups
 
