@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field as dataclass_field
 
 from sqlalchemy import Integer, String, column, func, or_, select, table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from medbridge.accounts.policy import Viewer, detail_level, require_visible
 from medbridge.library.models import Outcome
@@ -35,7 +35,10 @@ from medbridge.registry.models import Organization
 
 COUNTERPARTY_KINDS = ("enterprise", "investor", "incubator", "park")
 MAX_TERMS = 10
-CANDIDATES = 200
+CANDIDATES = 100
+# What scoring a candidate outcome reads (its JSON columns stay unloaded).
+MATCH_COLUMNS = (Outcome.id, Outcome.title, Outcome.kind, Outcome.field, Outcome.stage, Outcome.segment,
+                 Outcome.owner_id, Outcome.confidentiality)
 # A word in more than this share of all index entries tells little about a match.
 COMMON_SHARE = 0.2
 MIN_FOR_COMMON = 1000
@@ -130,7 +133,7 @@ def match_need(session: Session, need: Need, viewer: Viewer, limit: int = 20) ->
         return []
     best = max(score for _, _, score in found) or 1.0
     lexical = {doc_id: score / best for _, doc_id, score in found}
-    outcomes = list(session.scalars(select(Outcome).where(Outcome.id.in_(lexical))))
+    outcomes = list(session.scalars(select(Outcome).options(load_only(*MATCH_COLUMNS)).where(Outcome.id.in_(lexical))))
     pairs = feedback.pair_adjustments(session, [(need.id, o.id, None) for o in outcomes])
     by_kind = feedback.kind_adjustments(session, "need", {"need_kind": need.kind})
     need_region = need.region or (need.owner.province if need.owner else "")
