@@ -49,6 +49,7 @@ def search_page(request: Request, session: Session = SessionDep, auth: Auth = Pa
     facet_params = {"doc_kind": "kind", "sub_kind": "type", "field": "field", "stage": "stage", "province": "region"}
     return render(request, "matching/search.html", {
         "params": params, "result": result, "link": link, "facet_names": FACETS, "facet_params": facet_params,
+        "need_kinds": needs.NEED_KINDS,
         "page_numbers": page_numbers(result) if result else [],
         "filtered": any(params[name] for name in SEARCH_PARAMS if name != "q"),
     })
