@@ -110,6 +110,7 @@ def test_contacted_is_stored_with_who_and_what_and_starts_a_deal(session, world)
     (dict(verdict="relevant", outcome_id=1, need_id=1, organization_id=1), "need_id"),
 ])
 def test_feedback_is_validated(session, world, args, field):
+    args = dict(args)  # (shared by the SQLite and PostgreSQL runs)
     with pytest.raises(ValidationError) as caught:
         feedback.record(session, person(session, "someone"), args.pop("verdict"), args.pop("outcome_id"), **args)
     assert field in {e["field"] for e in caught.value.errors}

@@ -27,7 +27,7 @@ from medbridge.accounts.policy import Viewer, detail_level, require_visible
 from medbridge.library.models import Outcome
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.matching import feedback, text
-from medbridge.matching.index import load_names, need_text, outcome_texts
+from medbridge.matching.index import load_names, outcome_texts
 from medbridge.matching.models import SearchEntry
 from medbridge.matching.search import top_documents
 from medbridge.needs.models import Need
@@ -126,7 +126,8 @@ def readable_tokens(session: Session, viewer: Viewer, outcomes: list[Outcome]) -
 def match_need(session: Session, need: Need, viewer: Viewer, limit: int = 20) -> list[Match]:
     load_names(session)
     tax = get_taxonomy()
-    groups = telling_terms(session, " ".join([need.title, " ".join(need.keywords or []), need_text(need)]),
+    # The need's own words: not its owner's name or field labels (field fit is scored apart).
+    groups = telling_terms(session, " ".join([need.title, need.description or "", " ".join(need.keywords or [])]),
                            own=("need", need.id))
     found = top_documents(session, groups, viewer, ("outcome",), CANDIDATES)
     if not found:
@@ -188,8 +189,9 @@ def match_outcome(session: Session, outcome: Outcome, viewer: Viewer, limit: int
     level = require_visible(viewer, outcome)
     load_names(session)
     tax = get_taxonomy()
-    head, body = outcome_texts(outcome)
-    source = " ".join([head] + ([body] if level == "full" else []))
+    _, body = outcome_texts(outcome)
+    # Its own words (not its owner's name nor field labels); the detail only if the viewer may read it.
+    source = " ".join([outcome.title] + ([body] if level == "full" else []))
     groups = telling_terms(session, source, own=("outcome", outcome.id))
     found = top_documents(session, groups, viewer, ("need", "organization"), CANDIDATES * 2)
     best = max((score for _, _, score in found), default=0.0) or 1.0
