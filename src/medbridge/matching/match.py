@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field as dataclass_field
 
-from sqlalchemy import Integer, String, column, func, or_, select, table
+from sqlalchemy import Integer, String, column, func, or_, select, table, true
 from sqlalchemy.orm import Session, load_only
 
-from medbridge.accounts.policy import Viewer, detail_level, require_visible
+from medbridge.accounts.policy import Viewer, detail_level, require_visible, visible_condition
 from medbridge.library.models import Outcome
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.matching import feedback, text
@@ -36,6 +36,7 @@ from medbridge.registry.models import Organization
 COUNTERPARTY_KINDS = ("enterprise", "investor", "incubator", "park")
 MAX_TERMS = 10
 CANDIDATES = 100
+FIELD_CANDIDATES = 50
 # What scoring a candidate outcome reads (its JSON columns stay unloaded).
 MATCH_COLUMNS = (Outcome.id, Outcome.title, Outcome.kind, Outcome.field, Outcome.stage, Outcome.segment,
                  Outcome.owner_id, Outcome.confidentiality)
@@ -130,10 +131,17 @@ def match_need(session: Session, need: Need, viewer: Viewer, limit: int = 20) ->
     groups = telling_terms(session, " ".join([need.title, need.description or "", " ".join(need.keywords or [])]),
                            own=("need", need.id))
     found = top_documents(session, groups, viewer, ("outcome",), CANDIDATES)
-    if not found:
-        return []
-    best = max(score for _, _, score in found) or 1.0
+    best = max((score for _, _, score in found), default=0.0) or 1.0
     lexical = {doc_id: score / best for _, doc_id, score in found}
+    # Outcomes of the fields the need names fit even without a shared word: the best graded
+    # of them are candidates too (lexical score 0).
+    if need.fields:
+        lexical.update({doc_id: 0.0 for doc_id in session.scalars(
+            select(Outcome.id).where(Outcome.field.in_(need.fields), visible_condition(viewer),
+                                     Outcome.id.not_in(lexical) if lexical else true())
+            .order_by(Outcome.score.desc(), Outcome.id).limit(FIELD_CANDIDATES))})
+    if not lexical:
+        return []
     outcomes = list(session.scalars(select(Outcome).options(load_only(*MATCH_COLUMNS)).where(Outcome.id.in_(lexical))))
     pairs = feedback.pair_adjustments(session, [(need.id, o.id, None) for o in outcomes])
     by_kind = feedback.kind_adjustments(session, "need", {"need_kind": need.kind})
