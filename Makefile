@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/chain_bench.py
 	$(BIN)/python bench/pipeline_bench.py
 	$(BIN)/python bench/news_bench.py
+	$(BIN)/python bench/matching_bench.py
 
 clean:
 	rm -rf $(VENV) medbridge.db medbridge.db-wal medbridge.db-shm

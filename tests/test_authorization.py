@@ -183,8 +183,18 @@ RULES = {
     ("GET", "/news"): "analyst", ("GET", "/news/{article_id:int}"): "analyst",
     ("POST", "/news/mentions/{mention_id:int}/review"): "analyst",
     ("POST", "/news/events/{event_id:int}/review"): "analyst",
+    # search, needs, matches (matching issue): see seed_matching and matching_request below
+    ("GET", "/api/search"): "list", ("GET", "/search"): "list",
+    ("GET", "/api/needs"): "open", ("POST", "/api/needs"): "need_post", ("POST", "/api/needs/import"): "has_org",
+    ("GET", "/api/needs/{need_id:int}"): "open", ("PATCH", "/api/needs/{need_id:int}"): "need_post",
+    ("DELETE", "/api/needs/{need_id:int}"): "need_post", ("GET", "/api/needs/{need_id:int}/matches"): "open",
+    ("GET", "/api/outcomes/{outcome_id:int}/matches"): "visible", ("POST", "/api/match-feedback"): "signed_in",
+    ("GET", "/needs"): "open", ("GET", "/needs/new"): "has_org", ("POST", "/needs/new"): "need_post",
+    ("GET", "/needs/{need_id:int}"): "open", ("GET", "/needs/{need_id:int}/edit"): "need_post",
+    ("POST", "/needs/{need_id:int}/edit"): "need_post", ("POST", "/needs/{need_id:int}/delete"): "need_post",
+    ("GET", "/outcomes/{outcome_id:int}/matches"): "visible", ("POST", "/match-feedback"): "signed_in",
 }
-PER_LEVEL = {"read", "detail", "owner_write", "request"}
+PER_LEVEL = {"read", "detail", "owner_write", "request", "visible"}
 OWNER_ONLY = "只有该机构的成果转化办公室或管理员可以这样做"
 
 
@@ -246,6 +256,12 @@ def expected(rule: str, role: str, level: str | None) -> str:
         if role == "judge":
             return "allowed"
         return "hidden" if rule == "judge_item" and role != "anonymous" else "forbidden"
+    if rule == "visible":  # an outcome's matches: for whoever may know the outcome exists
+        return "hidden" if level == "confidential" and not manager else "allowed"
+    if rule == "need_post":  # the need belongs to 矩阵企业: its member and office, and admins
+        return "allowed" if role in ("member", "other_tto", "admin") else "forbidden"
+    if rule == "has_org":  # people who speak for some organization (may post needs somewhere)
+        return "allowed" if role in ("member", "operator", "other_tto", "owner_tto", "admin") else "forbidden"
     raise AssertionError(f"no expectation for rule {rule}")
 
 
@@ -263,6 +279,7 @@ class World:
     csrf: dict
     pipeline: dict | None = None
     news: dict | None = None
+    matching: dict = None
 
 
 def secret(level: str) -> str:
@@ -303,6 +320,7 @@ def world(tmp_path_factory) -> World:
                       {role: row.csrf_token for role, (_, row) in sessions.items()},
                       seed_pipeline(s, hospital, enterprise, incubator, outcome_ids, users["judge"].username),
                       seed_news(s, hospital.id))
+        world.matching = seed_matching(s, enterprise)
     database.dispose()
     return world
 
@@ -431,6 +449,37 @@ def build_request(method: str, path: str, world: World, level: str | None, role:
             request["data"].update(pipeline_form(world.pipeline, path))
         if path == "/import":
             request["files"] = {"file": ("m.xlsx", sheet(), "application/octet-stream")}
+    return matching_request(request, method, path, world)
+
+
+def seed_matching(session, enterprise) -> dict:
+    """A need posted by 矩阵企业, for the needs and matches routes."""
+    from medbridge.needs.service import create_need
+
+    need = create_need(session, {"kind": "tech_need", "title": "矩阵需求：中药颗粒", "owner_id": enterprise.id,
+                                 "fields": ["tcm"]}, author="seed")
+    return {"need_id": need.id, "enterprise": enterprise.id}
+
+
+def matching_request(request: dict, method: str, path: str, world: World) -> dict:
+    """Queries and bodies of the search, needs and matches routes."""
+    request["url"] = request["url"].replace("{need_id:int}", str(world.matching["need_id"]))
+    if path in ("/api/search", "/search"):  # (the page repeats its query: no secret in it there)
+        request["params"] = {"q": "矩阵医院" + (" SECRETSUMMARYDETAIL" if path == "/api/search" else ""), "per_page": 50}
+    need = {"kind": "tech_need", "title": "矩阵新需求", "owner": str(world.matching["enterprise"])}
+    if path == "/api/needs" and method == "POST" or path == "/api/needs/{need_id:int}" and method == "PATCH":
+        request["json"] = need
+    if path == "/api/match-feedback":
+        request["json"] = {"verdict": "relevant", "outcome_id": world.outcome_ids["public"],
+                           "need_id": world.matching["need_id"]}
+    if path == "/api/needs/import":
+        request.pop("json", None)
+        request["files"] = {"file": ("n.csv", "标题,需求类型,发布机构\n矩阵导入需求,技术需求,矩阵企业\n".encode(), "text/csv")}
+    if method == "POST" and path in ("/needs/new", "/needs/{need_id:int}/edit"):
+        request["data"] = {**request["data"], **need}
+    if method == "POST" and path == "/match-feedback":
+        request["data"] = {**request["data"], "verdict": "relevant", "outcome_id": str(world.outcome_ids["public"]),
+                           "need_id": str(world.matching["need_id"])}
     return request
 
 

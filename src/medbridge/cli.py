@@ -600,3 +600,5 @@ from medbridge.chain.cli import chain as _chain_commands  # noqa: E402  (the cha
 main.add_command(_chain_commands)
 from medbridge.news.cli import NEWS_COMMANDS  # noqa: E402  (news and policy intelligence, issue 4)
 for _command in NEWS_COMMANDS: main.add_command(_command)  # noqa: E701
+from medbridge.matching.cli import COMMANDS as MATCHING_COMMANDS  # noqa: E402  (search, match, index, eval, needs, feedback)
+[main.add_command(command) for command in MATCHING_COMMANDS]

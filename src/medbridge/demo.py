@@ -45,6 +45,7 @@ from medbridge.library import service as library
 from medbridge.library.models import Outcome, OutcomeVersion
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.news.service import load_news_demo, remove_news_demo
+from medbridge.needs.demo import load_demo_needs
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle
 from medbridge.registry.service import add_person, create_organization
 from medbridge.transfer.demo import link_demo_judge, load_pipeline_demo, pipeline_demo_accounts, remove_pipeline_demo
@@ -754,6 +755,7 @@ def load_demo(session: Session, seed: int = DEFAULT_SEED) -> dict:
         "versions": versions,
         "edited_outcomes": edited,
         **load_chain_demo(session),
+        "needs": load_demo_needs(session),
     }
 
 

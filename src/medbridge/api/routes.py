@@ -12,12 +12,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from medbridge.accounts.service import FAILURE_WINDOW
-from medbridge.api import access, accounts, audit, chain, competitions, meta, news, outcomes, pipeline, registry
+from medbridge.api import access, accounts, audit, chain, competitions, matching, meta, news, outcomes, pipeline, registry
 from medbridge.errors import Forbidden, NotFound, ValidationError
 
 
 def register_api(app: FastAPI) -> None:
-    for module in (accounts, outcomes, access, registry, meta, audit, pipeline, competitions, chain, news):
+    for module in (accounts, outcomes, access, registry, meta, audit, pipeline, competitions, chain, news, matching):
         app.include_router(module.router)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ValidationError, _validation_error)

@@ -43,6 +43,8 @@ class Database:
     """One engine and its session factory; the app, the CLI and the tests each hold one."""
 
     def __init__(self, url: str):
+        import medbridge.db.models  # noqa: F401  (every table, and the listeners that keep derived data current)
+
         self.url = url
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)

@@ -14,3 +14,8 @@ from medbridge.transfer.models import (  # noqa: F401
     Deal, DealEvent, DealParty, IncubationMilestone, IncubationPhaseEvent, IncubationProject,
 )
 from medbridge.news.models import NewsArticle, NewsEvent, NewsMention  # noqa: F401
+from medbridge.needs.models import Need  # noqa: F401
+from medbridge.matching.models import MatchFeedback, SearchEntry  # noqa: F401
+
+# Not a table: the session listeners that keep the search index in step with every write.
+import medbridge.matching.index  # noqa: F401,E402

@@ -255,7 +255,7 @@ def error_page_for(scope, status_code: int, message: str = "") -> HTMLResponse:
 NOTICES = ("created", "saved", "unchanged", "restored", "restore_unchanged", "imported", "rubric_saved",
            "deleted", "signed_in", "signed_out", "access_requested", "access_granted", "access_refused",
            "access_revoked", "chain_saved", "chain_decided", "chain_suggested") + ("deal_created", "deal_moved", "deal_saved", "incubation_saved",
-                                "competition_saved", "score_saved")
+                                "competition_saved", "score_saved", "need_created", "need_saved", "need_deleted", "feedback")
 
 
 def notice(request: Request, lang: str) -> str:

@@ -18,8 +18,8 @@ from medbridge.api.security import security_headers
 from medbridge.library import service
 from medbridge.library.service import OutcomeFilters
 from medbridge.registry import service as registry
-from medbridge.web import (access, audit, chain, competitions, deals, login, news, organizations, outcomes, rubric,
-                           spreadsheets)
+from medbridge.web import (access, audit, chain, competitions, deals, login, matching, news, organizations, outcomes,
+                           rubric, spreadsheets)
 from medbridge.web.common import (LANG_COOKIE, ONE_YEAR, STATIC_DIR, PageAuthDep, SessionDep, error_page, log,
                                   page_router, redirect, render)
 from medbridge.web.i18n import LANGUAGES
@@ -35,8 +35,8 @@ API_PREFIXES = ("/api", "/docs", "/redoc", "/openapi.json")
 
 def register_pages(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
-    for module in (outcomes, access, spreadsheets, organizations, rubric, login, audit, deals, competitions, chain,
-                   news):
+    for module in (outcomes, access, spreadsheets, organizations, rubric, login, audit, matching, deals, competitions,
+                   chain, news):
         app.include_router(module.router)
     app.include_router(router)
     # The API's handlers (registered before this) keep answering for the API's paths.

@@ -1,7 +1,7 @@
 """Deals with stage events, incubation cohorts, experts and technology managers, competitions with panels and scores
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-23 11:43:11.545794
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Chinese search over outcomes, organizations and needs, and supply–demand matching."""

@@ -1,0 +1,212 @@
+"""Keeping the search index in step with outcomes, organizations and needs.
+
+Every flush of a session that creates, changes or deletes one of them rewrites that
+document's entries in the same transaction (SQLAlchemy session events), so no write path —
+pages, API, CLI, imports, demo data — can leave the index stale. `rebuild` redoes it all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from sqlalchemy import delete, event, insert, inspect, select, tuple_
+from sqlalchemy.orm import Session, selectinload
+
+from medbridge.library.models import Outcome
+from medbridge.library.taxonomy import get_taxonomy
+from medbridge.matching import text
+from medbridge.matching.models import SearchEntry
+from medbridge.needs.models import Need
+from medbridge.registry.models import Organization, OrganizationAlias
+
+# Attributes whose change alters what a document's entries hold.
+INDEXED = {
+    Outcome: ("code", "title", "summary", "keywords", "inventors", "kind", "field", "stage", "owner_id"),
+    Organization: ("name", "kind", "province", "city", "district", "description"),
+    Need: ("code", "title", "description", "keywords", "kind", "fields", "stages", "region", "owner_id",
+           "status"),
+}
+DOC_KIND = {Outcome: "outcome", Organization: "organization", Need: "need"}
+BATCH = 1000
+
+
+@dataclass
+class EntryRow:
+    doc_kind: str
+    doc_id: int
+    part: str
+    tokens: str
+    sub_kind: str = ""
+    field: str = ""
+    stage: str = ""
+    province: str = ""
+    owner_id: int | None = None
+
+
+# --- what each document says -------------------------------------------------------------
+
+def outcome_texts(outcome: Outcome) -> tuple[str, str]:
+    """(head, body): the head is what a summary-only reader sees, the body the detail."""
+    tax = get_taxonomy()
+    head = " ".join([outcome.title, outcome.code, outcome.owner.name if outcome.owner else "",
+                     tax.fields.label(outcome.field), tax.kinds.label(outcome.kind)])
+    body = " ".join([outcome.summary or "", " ".join(map(str, outcome.keywords or [])),
+                     " ".join(map(str, outcome.inventors or []))])
+    return head, body
+
+
+def organization_text(org: Organization) -> str:
+    return " ".join([org.name, *org.alias_names, get_taxonomy().organization_kinds.label(org.kind),
+                     org.province, org.city, org.district, org.description or ""])
+
+
+def need_text(need: Need) -> str:
+    tax = get_taxonomy()
+    return " ".join([need.title, need.code, need.description or "", " ".join(map(str, need.keywords or [])),
+                     " ".join(tax.fields.label(f) for f in need.fields or []),
+                     need.owner.name if need.owner else "", need.region or ""])
+
+
+def entries_for(doc) -> list[EntryRow]:
+    if isinstance(doc, Outcome):
+        head, body = outcome_texts(doc)
+        common = dict(sub_kind=doc.kind, field=doc.field or "", stage=doc.stage or "",
+                      province=doc.owner.province if doc.owner else "", owner_id=doc.owner_id)
+        return [EntryRow("outcome", doc.id, "head", _joined(head), **common),
+                EntryRow("outcome", doc.id, "body", _joined(body), **common)]
+    if isinstance(doc, Organization):
+        text.add_names([doc.name, *doc.alias_names])
+        return [EntryRow("organization", doc.id, "head", _joined(organization_text(doc)), sub_kind=doc.kind,
+                         province=doc.province or "", owner_id=doc.id)]
+    if isinstance(doc, Need):
+        fields = doc.fields or []
+        return [EntryRow("need", doc.id, "head", _joined(need_text(doc)), sub_kind=doc.kind,
+                         field=fields[0] if len(fields) == 1 else "",
+                         province=doc.owner.province if doc.owner else "", owner_id=doc.owner_id)]
+    raise TypeError(f"not an indexed document: {doc!r}")
+
+
+def _joined(value: str) -> str:
+    return " ".join(text.index_tokens(value))
+
+
+# --- writing -----------------------------------------------------------------------------
+
+def write_entries(connection, docs: Iterable) -> int:
+    """Replace the entries of these documents (already flushed, with ids)."""
+    docs = list(docs)
+    if not docs:
+        return 0
+    remove_entries(connection, [(DOC_KIND[type(d)], d.id) for d in docs])
+    rows = [vars(row) for doc in docs for row in entries_for(doc)]
+    connection.execute(insert(SearchEntry), rows)
+    return len(rows)
+
+
+def remove_entries(connection, keys: list[tuple[str, int]]) -> None:
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        connection.execute(delete(SearchEntry).where(tuple_(SearchEntry.doc_kind, SearchEntry.doc_id).in_(chunk)))
+
+
+def load_names(session: Session) -> None:
+    """Teach the segmenter every organization name and alias (once per process and database)."""
+    marker = ("names-loaded", str(session.get_bind().url))
+    if marker in _loaded:
+        return
+    names = list(session.scalars(select(Organization.name)))
+    names += list(session.scalars(select(OrganizationAlias.alias)))
+    text.add_names(names)
+    _loaded.add(marker)
+
+
+_loaded: set = set()
+
+
+def rebuild(session: Session) -> dict[str, int]:
+    """Drop every entry and index every document again; returns documents indexed per kind."""
+    load_names(session)
+    connection = session.connection()
+    connection.execute(delete(SearchEntry))
+    counts = {}
+    for model, options in ((Organization, [selectinload(Organization.aliases)]), (Outcome, []), (Need, [])):
+        counts[DOC_KIND[model]] = 0
+        for batch in _batches(session, model, options):
+            write_entries(connection, batch)
+            counts[DOC_KIND[model]] += len(batch)
+            session.expunge_all()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+    return counts
+
+
+def _batches(session: Session, model, options) -> Iterator[list]:
+    last = 0
+    while True:
+        batch = list(session.scalars(select(model).options(*options).where(model.id > last)
+                                     .order_by(model.id).limit(BATCH)))
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].id
+
+
+# --- keeping current ---------------------------------------------------------------------
+
+def _pending(session: Session) -> dict:
+    return session.info.setdefault("search_index", {"write": {}, "remove": set()})
+
+
+@event.listens_for(Session, "before_flush")
+def _note_changes(session: Session, _context, _instances) -> None:
+    pending = _pending(session)
+    for obj in session.new:
+        if type(obj) in DOC_KIND:
+            pending["write"][id(obj)] = obj
+        elif isinstance(obj, OrganizationAlias):
+            _note_alias(pending, obj)
+    for obj in session.dirty:
+        if type(obj) in DOC_KIND and _indexed_change(obj):
+            pending["write"][id(obj)] = obj
+            if isinstance(obj, Organization):
+                pending.setdefault("orgs", set()).add(obj.id)  # its outcomes and needs name it
+    for obj in session.deleted:
+        if type(obj) in DOC_KIND:
+            pending["write"].pop(id(obj), None)
+            pending["remove"].add((DOC_KIND[type(obj)], obj.id))
+        elif isinstance(obj, OrganizationAlias):
+            _note_alias(pending, obj)
+
+
+def _note_alias(pending: dict, alias: OrganizationAlias) -> None:
+    org = alias.organization
+    if org is not None:
+        pending["write"][id(org)] = org
+
+
+def _indexed_change(obj) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in INDEXED[type(obj)])
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _write_changes(session: Session, _context) -> None:
+    pending = session.info.pop("search_index", None)
+    if not pending or not (pending["write"] or pending["remove"] or pending.get("orgs")):
+        return
+    connection = session.connection()
+    with session.no_autoflush:
+        docs = [d for d in pending["write"].values() if d.id is not None and inspect(d).persistent]
+        for org_id in pending.get("orgs", ()):
+            docs += session.scalars(select(Outcome).where(Outcome.owner_id == org_id)).all()
+            docs += session.scalars(select(Need).where(Need.owner_id == org_id)).all()
+        unique = {(DOC_KIND[type(d)], d.id): d for d in docs}
+        if pending["remove"]:
+            remove_entries(connection, sorted(pending["remove"] - set(unique)))
+            # The database deletes an organization's needs with it (ON DELETE CASCADE).
+            gone_orgs = [doc_id for kind, doc_id in pending["remove"] if kind == "organization"]
+            if gone_orgs:
+                connection.execute(delete(SearchEntry).where(SearchEntry.doc_kind == "need",
+                                                             SearchEntry.owner_id.in_(gone_orgs)))
+        write_entries(connection, unique.values())

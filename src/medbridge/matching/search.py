@@ -1,0 +1,283 @@
+"""Search over the index: outcomes, organizations and needs, ranked, filtered, with facets
+and highlighted snippets, showing each viewer only what the confidentiality rules allow.
+
+Confidentiality: an outcome's entries come in two parts. The head (title, code, owner, field,
+kind) matches for anyone who may know the outcome exists (`visible_condition`); the body
+(summary, keywords, inventors) only for those who may read the detail
+(`full_detail_condition`). So a summary-only outcome is never found by, nor shown with, its
+hidden text, and a confidential one does not exist for those without access.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field as dataclass_field
+
+from sqlalchemy import Float, Integer, and_, case, func, literal_column, or_, select, text as sql_text
+from sqlalchemy.orm import Session
+
+from medbridge.accounts.policy import Viewer, detail_level, full_detail_condition, visible_condition
+from medbridge.errors import ValidationError
+from medbridge.library.models import Outcome
+from medbridge.matching import text
+from medbridge.matching.index import load_names
+from medbridge.matching.models import DOC_KINDS, SearchEntry
+from medbridge.needs.models import Need
+from medbridge.registry.models import Organization
+
+# A match in the head (title, name) counts more than one in a long body.
+BODY_WEIGHT = 0.6
+MAX_PER_PAGE = 100
+MAX_QUERY_TERMS = 32
+# Results a search ranks and counts at most: facets and totals past it would cost every
+# query the price of the commonest word, for pages nobody reads.
+MAX_RESULTS = 1000
+# Index entries ranked before confidentiality and filters apply (see matched_entries).
+CANDIDATE_ENTRIES = 5000
+FACETS = ("doc_kind", "sub_kind", "field", "stage", "province")
+
+
+@dataclass
+class SearchFilters:
+    q: str = ""
+    kinds: tuple[str, ...] = ()      # doc kinds: outcome, organization, need
+    sub_kind: str = ""               # outcome kind, organization kind or need kind
+    field: str = ""
+    stage: str = ""
+    region: str = ""                 # province
+    page: int = 1
+    per_page: int = 20
+
+    def validated(self) -> "SearchFilters":
+        errors = []
+        if not self.q.strip():
+            errors.append({"field": "q", "message": "请输入检索词 / enter something to search for"})
+        elif len(self.q) > 500:
+            errors.append({"field": "q", "message": "检索词最多500字 / at most 500 characters"})
+        unknown = [k for k in self.kinds if k not in DOC_KINDS]
+        if unknown:
+            errors.append({"field": "kinds", "message": f"未知类型 / unknown kind {', '.join(unknown)}; "
+                                                        f"one of {', '.join(DOC_KINDS)}"})
+        if self.page < 1:
+            errors.append({"field": "page", "message": "页码从1开始 / pages start at 1"})
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            errors.append({"field": "per_page", "message": f"每页1到{MAX_PER_PAGE}条 / 1 to {MAX_PER_PAGE} per page"})
+        if errors:
+            raise ValidationError(errors)
+        return self
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: int
+    score: float
+    doc: object = None
+    title: str = ""
+    title_html: str = ""
+    snippet_html: str = ""
+    level: str = "full"
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]] = dataclass_field(default_factory=dict)
+    terms: list[str] = dataclass_field(default_factory=list)
+    capped: bool = False   # more than MAX_RESULTS matched: total and facets count the best ones
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+# --- the full-text part, per database ----------------------------------------------------
+
+def fts_query(groups: list[list[str]], every: bool = False) -> str:
+    """SQLite FTS5: any alternative of any group (or, with every=True, of every group)."""
+    alternatives = ["(" + " OR ".join('"' + t.replace('"', '""') + '"' for t in group) + ")" for group in groups]
+    return (" AND " if every else " OR ").join(alternatives)
+
+
+def ts_query(groups: list[list[str]], every: bool = False) -> str:
+    """PostgreSQL tsquery literal: quoted lexemes joined by | (and groups by & with every=True)."""
+    alternatives = ["(" + " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in group) + ")"
+                    for group in groups]
+    return (" & " if every else " | ").join(alternatives)
+
+
+def matched_entries(session: Session, groups: list[list[str]], limit: int = CANDIDATE_ENTRIES, every: bool = False):
+    """A subquery (id, rank) of the best `limit` index entries matching any term (with
+    every=True: each group), higher rank = better. Ranking entries alone first keeps the
+    joins, confidentiality checks and grouping that follow to a bounded number of rows."""
+    if session.get_bind().dialect.name == "postgresql":
+        statement = sql_text(
+            "SELECT id, ts_rank(tsv, CAST(:q AS tsquery)) AS rank FROM search_entry "
+            "WHERE tsv @@ CAST(:q AS tsquery) ORDER BY rank DESC LIMIT :limit"
+        ).bindparams(q=ts_query(groups, every), limit=limit)
+    else:
+        # MATERIALIZED keeps SQLite from folding this into the outer query, where FTS5's
+        # bm25() may not be used (it is negative: lower is better).
+        statement = sql_text(
+            "SELECT rowid AS id, -bm25(search_fts) AS rank FROM search_fts WHERE search_fts MATCH :q "
+            "ORDER BY bm25(search_fts) LIMIT :limit"
+        ).bindparams(q=fts_query(groups, every), limit=limit)
+    return statement.columns(id=Integer, rank=Float).cte("matched").prefix_with("MATERIALIZED")
+
+
+def permitted(viewer: Viewer):
+    """SQL condition on SearchEntry joined (outer) to Outcome: the entries this viewer may match."""
+    return or_(SearchEntry.doc_kind != "outcome",
+               and_(visible_condition(viewer), or_(SearchEntry.part == "head", full_detail_condition(viewer))))
+
+
+def scored_documents(session: Session, groups: list[list[str]], viewer: Viewer, filters: SearchFilters | None = None,
+                     kinds: tuple[str, ...] = (), every: bool = False):
+    """A subquery of documents (doc_kind, doc_id, score, facet columns) matching the terms
+    (any of them; with every=True, an entry must hold each group)."""
+    matched = matched_entries(session, groups, every=every)
+    weight = case((SearchEntry.part == "head", 1.0), else_=BODY_WEIGHT)
+    query = (select(SearchEntry.doc_kind, SearchEntry.doc_id, func.sum(matched.c.rank * weight).label("score"),
+                    *(func.max(getattr(SearchEntry, name)).label(name) for name in FACETS if name != "doc_kind"))
+             .select_from(matched).join(SearchEntry, SearchEntry.id == matched.c.id)
+             .outerjoin(Outcome, and_(SearchEntry.doc_kind == "outcome", Outcome.id == SearchEntry.doc_id))
+             .where(permitted(viewer)))
+    kinds = kinds or (filters.kinds if filters else ())
+    if kinds:
+        query = query.where(SearchEntry.doc_kind.in_(kinds))
+    if filters:
+        for name in ("sub_kind", "field", "stage"):
+            value = getattr(filters, name)
+            if value:
+                query = query.where(getattr(SearchEntry, name) == value)
+        if filters.region:
+            query = query.where(SearchEntry.province == filters.region)
+    return query.group_by(SearchEntry.doc_kind, SearchEntry.doc_id).subquery("docs")
+
+
+def top_documents(session: Session, groups: list[list[str]], viewer: Viewer, kinds: tuple[str, ...] = (),
+                  limit: int = 50, filters: SearchFilters | None = None,
+                  whole: list[list[str]] | None = None) -> list[tuple[str, int, float]]:
+    """The best (doc_kind, doc_id, score) for the terms, best first in each of two tiers:
+    documents holding every whole word of the query (`whole`, when given), then those holding
+    any word or part of one (`groups`)."""
+    found: list[tuple[str, int, float]] = []
+    for tier, every in _tiers(groups, whole):
+        docs = scored_documents(session, tier, viewer, filters, kinds, every)
+        rows = session.execute(select(docs.c.doc_kind, docs.c.doc_id, docs.c.score)
+                               .order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id).limit(limit))
+        seen = {(kind, doc_id) for kind, doc_id, _ in found}
+        found += [(kind, doc_id, float(score)) for kind, doc_id, score in rows if (kind, doc_id) not in seen]
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def _tiers(groups: list[list[str]], whole: list[list[str]] | None) -> list[tuple[list[list[str]], bool]]:
+    # (With a single group, "every" and "any" find the same: the second tier would add nothing
+    # unless the parts differ.)
+    tiers = [(whole, True)] if whole else []
+    if not (whole and len(whole) == 1 and groups == whole):
+        tiers.append((groups, False))
+    return [(tier, every) for tier, every in tiers if tier]
+
+
+# --- searching ---------------------------------------------------------------------------
+
+def search(session: Session, filters: SearchFilters, viewer: Viewer, with_facets: bool = True) -> SearchResult:
+    """One query: the best MAX_RESULTS documents with their facet columns; the page, the total
+    and the facets are taken from them (so past MAX_RESULTS the total says "at least")."""
+    filters.validated()
+    load_names(session)
+    groups = text.query_terms(filters.q)[:MAX_QUERY_TERMS]
+    whole = text.query_terms(filters.q, parts=False)[:MAX_QUERY_TERMS]
+    if not groups:
+        return SearchResult([], 0, filters.page, filters.per_page)
+    start = (filters.page - 1) * filters.per_page
+    # Documents holding every whole word, when there are enough for the page; else any word
+    # or part of one.
+    for tier, every in _tiers(groups, whole):
+        docs = scored_documents(session, tier, viewer, filters, every=every)
+        rows = session.execute(select(docs).order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id)
+                               .limit(MAX_RESULTS)).all()
+        if len(rows) >= start + filters.per_page:
+            break
+    page = [Hit(row.doc_kind, row.doc_id, float(row.score)) for row in rows[start:start + filters.per_page]]
+    facets = {name: _counts(getattr(row, name) for row in rows) for name in FACETS} if with_facets else {}
+    terms = text.highlight_terms(groups)
+    result = SearchResult(hydrate(session, page, viewer, terms), len(rows), filters.page, filters.per_page, facets, terms)
+    result.capped = len(rows) >= MAX_RESULTS
+    return result
+
+
+def _counts(values) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        if value:
+            counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def hydrate(session: Session, hits: list[Hit], viewer: Viewer, terms: list[str]) -> list[Hit]:
+    """Load each hit's document and build its title and snippet from what the viewer may see."""
+    models = {"outcome": Outcome, "organization": Organization, "need": Need}
+    loaded = {}
+    for kind, model in models.items():
+        ids = [h.id for h in hits if h.kind == kind]
+        if ids:
+            loaded.update({(kind, d.id): d for d in session.scalars(select(model).where(model.id.in_(ids)))})
+    result = []
+    for hit in hits:
+        doc = loaded.get((hit.kind, hit.id))
+        if doc is None:
+            continue
+        hit.doc = doc
+        hit.title, body = visible_text(doc, viewer)
+        hit.level = detail_level(viewer, doc) if isinstance(doc, Outcome) else "full"
+        hit.title_html = mark(hit.title, text.normalize(hit.title), terms)
+        hit.snippet_html = snippet(body, terms) if body else ""
+        result.append(hit)
+    return result
+
+
+def visible_text(doc, viewer: Viewer) -> tuple[str, str]:
+    """(title, body) as this viewer may read them."""
+    if isinstance(doc, Outcome):
+        return doc.title, doc.summary if detail_level(viewer, doc) == "full" else ""
+    if isinstance(doc, Organization):
+        return doc.name, doc.description or ""
+    return doc.title, doc.description or ""
+
+
+def snippet(body: str, terms: list[str], width: int = 120) -> str:
+    """HTML-escaped excerpt around the first matched term, terms wrapped in <mark>."""
+    body = " ".join(body.split())
+    folded = text.normalize(body)
+    positions = [folded.find(t) for t in terms if t and folded.find(t) >= 0]
+    start = max(0, min(positions) - width // 4) if positions else 0
+    excerpt = body[start:start + width]
+    folded_excerpt = folded[start:start + width]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(body) else ""
+    return prefix + mark(excerpt, folded_excerpt, terms) + suffix
+
+
+def mark(original: str, folded: str, terms: list[str]) -> str:
+    """Wrap the spans of `original` where `folded` (same length: normalized) holds a term."""
+    if len(original) != len(folded) or not terms:
+        folded = original.lower()
+    spans = []
+    pattern = re.compile("|".join(re.escape(t) for t in terms if t))
+    for found in pattern.finditer(folded):
+        spans.append((found.start(), found.end()))
+    out, last = [], 0
+    for begin, end in spans:
+        out.append(html.escape(original[last:begin]))
+        out.append("<mark>" + html.escape(original[begin:end]) + "</mark>")
+        last = end
+    out.append(html.escape(original[last:]))
+    return "".join(out)

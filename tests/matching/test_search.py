@@ -1,0 +1,134 @@
+"""Search over the index: ranking, filters, facets, snippets, confidentiality, and the index
+staying consistent through edits and deletes (on SQLite FTS5 and PostgreSQL tsvector)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from medbridge.accounts.policy import ANONYMOUS, COMMAND_LINE, Viewer
+from medbridge.errors import ValidationError
+from medbridge.library import service
+from medbridge.matching.index import rebuild
+from medbridge.matching.models import SearchEntry
+from medbridge.matching.search import SearchFilters, search
+from medbridge.needs import service as needs
+from medbridge.registry.models import Organization
+from tests.matching.conftest import tto
+
+
+def found(session, q, viewer=COMMAND_LINE, **filters):
+    result = search(session, SearchFilters(q=q, per_page=100, **filters), viewer)
+    return [(hit.kind, hit.id) for hit in result.hits]
+
+
+def test_best_match_first_across_kinds(session, world):
+    hits = found(session, "脑机接口")
+    assert hits[0] in {("outcome", world.bci.id), ("need", world.thesis.id)}
+    assert {("outcome", world.bci.id), ("need", world.thesis.id), ("organization", world.investor.id)} <= set(hits)
+    assert ("outcome", world.stroke.id) not in hits
+
+
+def test_abbreviation_and_traditional_queries_find_the_same(session, world):
+    simplified = set(found(session, "脑机接口"))
+    assert ("outcome", world.bci.id) in set(found(session, "BCI"))
+    assert set(found(session, "腦機接口")) == simplified
+
+
+def test_part_of_a_name_finds_the_organization(session, world):
+    assert ("organization", world.hospital.id) in found(session, "天坛")
+    assert ("organization", world.incubator.id) in found(session, "孵化器", kinds=("organization",))
+
+
+def test_filters_narrow_by_kind_field_region_and_type(session, world):
+    assert found(session, "脑机接口", kinds=("need",)) == [("need", world.thesis.id)]
+    assert set(found(session, "卒中", field="ai_medicine")) >= {("outcome", world.stroke.id)}
+    assert ("outcome", world.bci.id) not in found(session, "卒中", field="ai_medicine")
+    assert found(session, "影像", region="上海市", kinds=("organization",)) == [("organization", world.enterprise.id)]
+    assert found(session, "项目", sub_kind="investment_thesis") == [("need", world.thesis.id)]
+
+
+def test_facets_count_the_matches_by_kind(session, world):
+    result = search(session, SearchFilters(q="脑机接口"), COMMAND_LINE)
+    assert result.facets["doc_kind"]["outcome"] >= 1 and result.facets["doc_kind"]["need"] == 1
+    assert result.facets["field"]["brain_science"] >= 1
+    assert result.total == sum(result.facets["doc_kind"].values())
+
+
+def test_snippets_mark_the_matched_words_and_escape_the_rest(session, world):
+    service.update_outcome(session, world.bci, {"summary": "脑电<b>信号</b>解码"}, "t")
+    hit = next(h for h in search(session, SearchFilters(q="脑电 信号"), COMMAND_LINE).hits if h.id == world.bci.id)
+    assert "<mark>脑电</mark>" in hit.snippet_html and "&lt;b&gt;" in hit.snippet_html
+    assert "<b>" not in hit.snippet_html
+
+
+def test_summary_only_outcome_is_not_found_by_its_hidden_text(session, world):
+    assert found(session, "镁合金", ANONYMOUS) == []
+    assert found(session, "镁合金", tto(world.investor)) == []
+    assert ("outcome", world.secret_summary.id) in found(session, "镁合金", tto(world.hospital))
+    granted = Viewer(user_id=5, username="granted", granted_outcomes=frozenset({world.secret_summary.id}))
+    assert ("outcome", world.secret_summary.id) in found(session, "镁合金", granted)
+
+
+def test_summary_only_outcome_is_found_by_its_title_without_showing_the_detail(session, world):
+    hits = search(session, SearchFilters(q="血管支架"), ANONYMOUS).hits
+    hit = next(h for h in hits if h.id == world.secret_summary.id)
+    assert hit.level == "summary" and hit.snippet_html == "" and "镁合金" not in hit.title_html
+
+
+def test_confidential_outcome_does_not_exist_for_others(session, world):
+    for viewer in (ANONYMOUS, tto(world.investor)):
+        assert ("outcome", world.confidential.id) not in found(session, "抑制剂", viewer)
+        assert "innovative_drug" not in search(session, SearchFilters(q="抑制剂"), viewer).facets["field"]
+    assert ("outcome", world.confidential.id) in found(session, "抑制剂", tto(world.hospital))
+
+
+def test_edits_are_searchable_at_once_and_old_words_are_gone(session, world):
+    assert ("outcome", world.bci.id) in found(session, "侵入")   # a word only its title has
+    service.update_outcome(session, world.bci, {"title": "胰腺癌早筛液体活检试剂盒"}, "t")
+    assert ("outcome", world.bci.id) in found(session, "液体活检")
+    assert ("outcome", world.bci.id) not in found(session, "侵入")
+
+
+def test_deleted_documents_leave_the_index(session, world):
+    service.delete_outcome(session, world.bci)
+    needs.delete_need(session, world.thesis)
+    hits = found(session, "脑机接口")
+    assert ("outcome", world.bci.id) not in hits and ("need", world.thesis.id) not in hits
+    assert session.scalar(select(func.count()).where(SearchEntry.doc_kind == "outcome",
+                                                      SearchEntry.doc_id == world.bci.id)) == 0
+
+
+def test_renaming_an_organization_reindexes_what_names_it(session, world):
+    world.hospital.name = "京西示范医学中心"
+    session.flush()
+    assert ("outcome", world.bci.id) in found(session, "京西示范医学中心", kinds=("outcome",))
+    assert ("organization", world.hospital.id) in found(session, "京西")
+
+
+def test_deleting_an_organization_takes_its_needs_out_of_the_index(session, world):
+    session.delete(session.get(Organization, world.enterprise.id))
+    session.flush()
+    assert ("need", world.need.id) not in found(session, "PACS")
+
+
+def test_rebuild_gives_the_same_index_as_incremental_updates(session, world):
+    service.update_outcome(session, world.bci, {"keywords": ["外骨骼", "脑电"]}, "t")
+    before = sorted(session.execute(select(SearchEntry.doc_kind, SearchEntry.doc_id, SearchEntry.part,
+                                           SearchEntry.tokens, SearchEntry.province)).all())
+    counts = rebuild(session)
+    after = sorted(session.execute(select(SearchEntry.doc_kind, SearchEntry.doc_id, SearchEntry.part,
+                                          SearchEntry.tokens, SearchEntry.province)).all())
+    assert after == before
+    assert counts == {"organization": 4, "outcome": 4, "need": 2}
+
+
+@pytest.mark.parametrize("bad", [{"q": " "}, {"q": "x", "kinds": ("person",)}, {"q": "x", "per_page": 0}])
+def test_invalid_searches_say_what_is_wrong(session, bad):
+    with pytest.raises(ValidationError):
+        search(session, SearchFilters(**bad), ANONYMOUS)
+
+
+def test_query_syntax_characters_are_plain_words(session, world):
+    for q in ['"脑机', "脑机 OR", "NEAR(a b)", "a'b", "-*:^", "(脑机接口"]:
+        search(session, SearchFilters(q=q), ANONYMOUS)  # no syntax error from either database
