@@ -104,6 +104,33 @@ def test_contacted_is_stored_with_who_and_what_and_starts_a_deal(session, world)
     assert row.created_at is not None and row.counterparty_kind == "investor"
 
 
+def deals_of(session, outcome):
+    from medbridge.transfer.models import Deal
+
+    return session.query(Deal).filter_by(outcome_id=outcome.id).all()
+
+
+def test_a_counterparty_marking_contacted_opens_a_deal_once(session, world):
+    user = person(session, "inv-member", f"member:{world.investor.id}")
+    feedback.record(session, user, "contacted", world.bci.id, organization_id=world.investor.id, note="约了下周面谈")
+    feedback.record(session, user, "contacted", world.bci.id, organization_id=world.investor.id)
+    [deal] = deals_of(session, world.bci)
+    assert deal.stage == "contacted" and [p.organization_id for p in deal.parties] == [world.investor.id]
+    assert deal.events[0].author == "inv-member" and "约了下周面谈" in deal.events[0].reason
+
+
+def test_the_office_marking_a_need_match_contacted_opens_a_deal_with_the_needs_owner(session, world):
+    office = person(session, "tt-office", f"tto:{world.hospital.id}")
+    feedback.record(session, office, "contacted", world.stroke.id, need_id=world.need.id)
+    [deal] = deals_of(session, world.stroke)
+    assert [p.organization_id for p in deal.parties] == [world.enterprise.id]
+
+
+def test_a_bystander_marking_contacted_leaves_feedback_but_no_deal(session, world):
+    feedback.record(session, person(session, "onlooker"), "contacted", world.bci.id, organization_id=world.investor.id)
+    assert deals_of(session, world.bci) == []
+
+
 @pytest.mark.parametrize("args, field", [
     (dict(verdict="maybe", outcome_id=1, need_id=1), "verdict"),
     (dict(verdict="relevant", outcome_id=1), "need_id"),

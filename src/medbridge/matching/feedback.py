@@ -7,8 +7,9 @@ How feedback changes ranking (both bounded, so a few clicks cannot bury or crown
 - per counterparty kind: for need→outcome, by outcome kind under the same need kind; for
   outcome→organization, by organization kind under the outcome's field. The smoothed balance
   (positive − negative) / (positive + negative + 5) scaled to at most ±0.10.
-"Contacted" also starts a deal: `on_contacted` hands the stored feedback to every listener
-registered with `register_contacted_listener` (the deals package connects there).
+"Contacted" also starts a deal: `on_contacted` hands the stored feedback to the deals package
+(`transfer.service.deal_from_contacted_match`, which says when a deal starts) and to every
+listener registered with `register_contacted_listener`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ def register_contacted_listener(listener: Callable[[Session, MatchFeedback], Non
 def on_contacted(session: Session, feedback: MatchFeedback) -> None:
     """A match was marked contacted: the start of a deal. The feedback carries need_id,
     outcome_id, organization_id, user_id, username and created_at."""
-    for listener in list(_contacted_listeners):
+    # Imported here: the deals package sits above the library and the registry, not below matching.
+    from medbridge.transfer.service import deal_from_contacted_match
+
+    for listener in [deal_from_contacted_match, *_contacted_listeners]:
         listener(session, feedback)
 
 

@@ -8,7 +8,7 @@ leak it. Who changes a deal: the owner's office and administrators (policy.requi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Iterable, Mapping
 
@@ -171,6 +171,33 @@ def start_deal_from_match(session: Session, viewer: Viewer, outcome_id: int, org
     wanted = [m for m in (outcome.transfer_modes or []) if m in DEAL_MODES]
     return create_deal(session, viewer, outcome_id, [organization_id], mode or (wanted[0] if wanted else "license"),
                        started_on=started_on, reason=note or "由匹配发起 / started from a match", is_demo=is_demo)
+
+
+def deal_from_contacted_match(session: Session, feedback) -> Deal | None:
+    """A match marked "contacted" (matching.feedback) starts a deal, or finds the pair's open one.
+
+    The counterparty is the need's owner (need → outcome) or the organization matched to the
+    outcome. It starts only on the word of someone who speaks for a side: the outcome's office
+    (or an admin), or a person of the counterparty organization. The latter may open the record
+    at 'contacted' although deals are the office's: the office sees it on its board and alone
+    moves it on (or marks it lost). A mark by anyone else stays feedback only."""
+    from medbridge.accounts.models import User
+    from medbridge.accounts.service import viewer_for
+    from medbridge.needs.models import Need
+
+    outcome = session.get(Outcome, feedback.outcome_id)
+    need = session.get(Need, feedback.need_id) if feedback.need_id else None
+    counterparty = need.owner_id if need else feedback.organization_id
+    user = session.get(User, feedback.user_id) if feedback.user_id else None
+    if outcome is None or counterparty in (None, outcome.owner_id) or user is None:
+        return None
+    viewer = viewer_for(session, user)
+    if not can_manage(viewer, outcome.owner_id):
+        if counterparty not in viewer.organizations:
+            return None
+        viewer = replace(viewer, roles=viewer.roles | {("tto", outcome.owner_id)})
+    return start_deal_from_match(session, viewer, outcome.id, counterparty,
+                                 note=f"由匹配发起（{feedback.username}）/ started from a match: {feedback.note}"[:500])
 
 
 def move_deal(session: Session, viewer: Viewer, deal: Deal, to_stage: str, happened_on: date | None = None,
