@@ -112,7 +112,9 @@ def serve(context: Context, host, port):
     import uvicorn
 
     from medbridge.app import create_app
+    from medbridge.matching.text import segment
 
+    segment("医工协同")  # load the segmentation dictionary now, not on the first visitor's search
     click.echo(f"MedBridge 医桥: http://{host}:{port}  (API: http://{host}:{port}/docs)")
     uvicorn.run(create_app(context.database), host=host, port=port)
 
