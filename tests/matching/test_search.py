@@ -132,3 +132,35 @@ def test_invalid_searches_say_what_is_wrong(session, bad):
 def test_query_syntax_characters_are_plain_words(session, world):
     for q in ['"脑机', "脑机 OR", "NEAR(a b)", "a'b", "-*:^", "(脑机接口"]:
         search(session, SearchFilters(q=q), ANONYMOUS)  # no syntax error from either database
+
+
+def test_a_query_matching_more_than_the_rank_pool_ranks_its_newest_matches(session, world, monkeypatch):
+    from medbridge.matching import search as search_module
+
+    newer = service.create_outcome(session, {**_copy_of(world.bci), "code": "BCI-2"}, "seed")
+    monkeypatch.setattr(search_module, "RANK_POOL", 2)   # the two entries of the newer outcome
+    hits = found(session, "脑机接口", kinds=("outcome",))
+    assert hits == [("outcome", newer.id)]
+
+
+def test_an_any_word_query_leaves_out_its_commonest_words_past_the_rank_pool(session, world, monkeypatch):
+    from medbridge.matching import search as search_module
+
+    monkeypatch.setattr(search_module, "RANK_POOL", 3)
+    # 系统 is in several entries, 镁合金 in one: the rare word alone decides, confidentiality holds.
+    assert ("outcome", world.secret_summary.id) in found(session, "镁合金 系统", tto(world.hospital))
+    assert ("outcome", world.secret_summary.id) not in found(session, "镁合金 系统", ANONYMOUS)
+
+
+def test_past_the_counted_results_the_total_says_at_least(session, world, monkeypatch):
+    from medbridge.matching import search as search_module
+
+    monkeypatch.setattr(search_module, "MAX_RESULTS", 2)
+    result = search(session, SearchFilters(q="脑机接口"), COMMAND_LINE)
+    assert result.capped and result.total == 2
+    assert not search(session, SearchFilters(q="镁合金"), COMMAND_LINE).capped
+
+
+def _copy_of(outcome) -> dict:
+    return {"title": outcome.title, "summary": outcome.summary, "owner_id": outcome.owner_id, "kind": outcome.kind,
+            "field": outcome.field, "stage": outcome.stage}

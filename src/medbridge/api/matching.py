@@ -53,6 +53,8 @@ class SearchHitOut(BaseModel):
 class SearchPage(schemas.Page):
     items: list[SearchHitOut]
     facets: dict[str, dict[str, int]]
+    total_capped: bool = Field(False, description="more matched than are counted: total and facets count the best "
+                                                  "1000 (shown as 1000+)")
 
 
 class MatchOut(BaseModel):
@@ -167,7 +169,7 @@ def search_route(q: str = Query(..., min_length=1, max_length=200, description="
     items = [{"id": h.id, "kind": h.kind, "code": getattr(h.doc, "code", None), "title": h.title, "score": round(h.score, 4), "title_html": h.title_html,
               "snippet_html": h.snippet_html, "detail_hidden": h.level != "full"} for h in result.hits]
     return {"items": items, "total": result.total, "page": result.page, "per_page": result.per_page,
-            "pages": result.pages, "facets": result.facets}
+            "pages": result.pages, "facets": result.facets, "total_capped": result.capped}
 
 
 # --- needs ------------------------------------------------------------------------------

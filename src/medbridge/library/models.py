@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, desc
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from medbridge.db.base import Base, utcnow
@@ -14,6 +14,8 @@ class Outcome(Base):
     """A research outcome (成果) as it stands now; every change also leaves an OutcomeVersion."""
 
     __tablename__ = "outcome"
+    # The best graded outcomes of a field, read in order (matching: see matching/match.py).
+    __table_args__ = (Index("ix_outcome_field_score", "field", desc("score"), "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The office's own key (e.g. TT-2024-017): what imports match on.

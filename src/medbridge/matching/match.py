@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field as dataclass_field
 
-from sqlalchemy import Integer, String, column, func, or_, select, table, true
+from sqlalchemy import Integer, String, column, func, or_, select, table, true, union_all
 from sqlalchemy.orm import Session, load_only
 
 from medbridge.accounts.policy import Viewer, detail_level, require_visible, visible_condition
@@ -137,9 +137,7 @@ def match_need(session: Session, need: Need, viewer: Viewer, limit: int = 20) ->
     # of them are candidates too (lexical score 0).
     if need.fields:
         lexical.update({doc_id: 0.0 for doc_id in session.scalars(
-            select(Outcome.id).where(Outcome.field.in_(need.fields), visible_condition(viewer),
-                                     Outcome.id.not_in(lexical) if lexical else true())
-            .order_by(Outcome.score.desc(), Outcome.id).limit(FIELD_CANDIDATES))})
+            best_of_fields(need.fields, viewer, exclude=list(lexical)))})
     if not lexical:
         return []
     outcomes = list(session.scalars(select(Outcome).options(load_only(*MATCH_COLUMNS)).where(Outcome.id.in_(lexical))))
@@ -172,6 +170,19 @@ def match_need(session: Session, need: Need, viewer: Viewer, limit: int = 20) ->
         if terms:
             match.reasons.insert(0, f"共同关键词 / shared terms: {'、'.join(terms)}")
     return top
+
+
+def best_of_fields(fields: list[str], viewer: Viewer, exclude: list[int], limit: int = FIELD_CANDIDATES):
+    """The ids of the best graded `limit` outcomes of these fields the viewer may see. One
+    bounded walk of the (field, score, id) index per field, merged: sorting every outcome of
+    the fields instead would cost a tenth of the library per match."""
+    per_field = [select(Outcome.id, Outcome.score)
+                 .where(Outcome.field == name, visible_condition(viewer),
+                        Outcome.id.not_in(exclude) if exclude else true())
+                 .order_by(Outcome.score.desc(), Outcome.id).limit(limit).subquery()
+                 for name in sorted(set(fields))]
+    merged = union_all(*[select(part.c.id, part.c.score) for part in per_field]).subquery()
+    return select(merged.c.id).order_by(merged.c.score.desc(), merged.c.id).limit(limit)
 
 
 def _feedback_reasons(pair: tuple[float, Counter] | None, kind_boost: float, kind_label: str,

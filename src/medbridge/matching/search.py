@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field as dataclass_field
 
-from sqlalchemy import Float, Integer, and_, case, func, literal_column, or_, select, text as sql_text
+from sqlalchemy import Float, Integer, and_, bindparam, case, func, literal_column, or_, select, text as sql_text
 from sqlalchemy.orm import Session
 
 from medbridge.accounts.policy import Viewer, detail_level, full_detail_condition, visible_condition
@@ -34,7 +35,9 @@ MAX_QUERY_TERMS = 32
 # query the price of the commonest word, for pages nobody reads.
 MAX_RESULTS = 1000
 # Index entries ranked before confidentiality and filters apply (see matched_entries).
-CANDIDATE_ENTRIES = 5000
+CANDIDATE_ENTRIES = 1500
+# Matching entries ranked at most per query (see matched_entries).
+RANK_POOL = 3000
 FACETS = ("doc_kind", "sub_kind", "field", "stage", "province")
 
 
@@ -113,20 +116,60 @@ def ts_query(groups: list[list[str]], every: bool = False) -> str:
 def matched_entries(session: Session, groups: list[list[str]], limit: int = CANDIDATE_ENTRIES, every: bool = False):
     """A subquery (id, rank) of the best `limit` index entries matching any term (with
     every=True: each group), higher rank = better. Ranking entries alone first keeps the
-    joins, confidentiality checks and grouping that follow to a bounded number of rows."""
+    joins, confidentiality checks and grouping that follow to a bounded number of rows.
+
+    Ranking itself is bounded too: bm25 / ts_rank cost a few microseconds per matching entry,
+    so a common word (in a tenth of a million entries) would cost every query hundreds of
+    milliseconds. Any-word queries first leave out their commonest words while the rest
+    still match more than RANK_POOL entries (they weigh little in the rank anyway); whatever
+    still matches more than that is ranked over its newest RANK_POOL entries only."""
     if session.get_bind().dialect.name == "postgresql":
         statement = sql_text(
-            "SELECT id, ts_rank(tsv, CAST(:q AS tsquery)) AS rank FROM search_entry "
-            "WHERE tsv @@ CAST(:q AS tsquery) ORDER BY rank DESC LIMIT :limit"
-        ).bindparams(q=ts_query(groups, every), limit=limit)
+            "SELECT id, ts_rank(tsv, CAST(:q AS tsquery)) AS rank FROM ("
+            # (id + 0: ordering by the bare id would tempt the planner into walking the primary
+            # key backwards through every row for a rare word, instead of the GIN index.)
+            " SELECT id, tsv FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) ORDER BY id + 0 DESC LIMIT :pool"
+            ") AS pooled ORDER BY rank DESC LIMIT :limit"
+        ).bindparams(q=ts_query(groups, every), limit=limit, pool=RANK_POOL)
     else:
+        if not every:
+            groups = _rarest_groups(session, groups)
+        query = fts_query(groups, every)
         # MATERIALIZED keeps SQLite from folding this into the outer query, where FTS5's
         # bm25() may not be used (it is negative: lower is better).
         statement = sql_text(
             "SELECT rowid AS id, -bm25(search_fts) AS rank FROM search_fts WHERE search_fts MATCH :q "
-            "ORDER BY bm25(search_fts) LIMIT :limit"
-        ).bindparams(q=fts_query(groups, every), limit=limit)
+            "AND rowid >= :floor ORDER BY bm25(search_fts) LIMIT :limit"
+        ).bindparams(q=query, limit=limit, floor=_pool_floor(session, query))
     return statement.columns(id=Integer, rank=Float).cte("matched").prefix_with("MATERIALIZED")
+
+
+def _rarest_groups(session: Session, groups: list[list[str]]) -> list[list[str]]:
+    """SQLite: the groups, without the commonest ones while the rest match more than
+    RANK_POOL entries (document frequencies from the fts5vocab view: an index lookup each)."""
+    if len(groups) < 2:
+        return groups
+    words = sorted({t for group in groups for t in group})
+    frequency = dict(session.execute(sql_text("SELECT term, doc FROM search_vocab WHERE term IN :words")
+                                     .bindparams(bindparam("words", expanding=True)), {"words": words}).all())
+    sized = sorted(groups, key=lambda g: sum(frequency.get(t, 0) for t in g))
+    kept, total = [], 0
+    for group in sized:
+        size = sum(frequency.get(t, 0) for t in group)
+        if kept and total + size > RANK_POOL:
+            break
+        kept.append(group)
+        total += size
+    return [g for g in groups if g in kept]
+
+
+def _pool_floor(session: Session, query: str) -> int:
+    """SQLite: the lowest entry id of the newest RANK_POOL entries matching (0 when fewer
+    match). FTS5 walks its matches in id order without ranking them: cheap."""
+    floor = session.execute(sql_text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q "
+                                     "ORDER BY rowid DESC LIMIT 1 OFFSET :pool"),
+                            {"q": query, "pool": RANK_POOL - 1}).scalar()
+    return floor or 0
 
 
 def permitted(viewer: Viewer):
@@ -207,19 +250,24 @@ def search(session: Session, filters: SearchFilters, viewer: Viewer, with_facets
         if len(rows) >= start + filters.per_page:
             break
     page = [Hit(row.doc_kind, row.doc_id, float(row.score)) for row in rows[start:start + filters.per_page]]
-    facets = {name: _counts(getattr(row, name) for row in rows) for name in FACETS} if with_facets else {}
+    facets = _facets(rows) if with_facets else {}
     terms = text.highlight_terms(groups)
     result = SearchResult(hydrate(session, page, viewer, terms), len(rows), filters.page, filters.per_page, facets, terms)
     result.capped = len(rows) >= MAX_RESULTS
     return result
 
 
-def _counts(values) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        if value:
-            counts[value] = counts.get(value, 0) + 1
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+def _facets(rows) -> dict[str, dict[str, int]]:
+    """Counts per value of each facet column over the ranked rows (by position: Counter over
+    plain tuples runs in C, attribute access per row and facet does not)."""
+    columns = list(zip(*rows)) if rows else []
+    facets = {}
+    for name in FACETS:
+        counts = Counter(columns[rows[0]._fields.index(name)]) if columns else Counter()
+        counts.pop("", None)
+        counts.pop(None, None)
+        facets[name] = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return facets
 
 
 def hydrate(session: Session, hits: list[Hit], viewer: Viewer, terms: list[str]) -> list[Hit]:

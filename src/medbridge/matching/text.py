@@ -109,6 +109,7 @@ def add_names(names: Iterable[str]) -> None:
             if len(name) >= 2 and name not in _known_names and " " not in name:
                 tokenizer.add_word(name, 1000, "nt")
                 _known_names.add(name)
+                _search_mode.cache_clear()
 
 
 def segment(text: str, parts: bool = True) -> list[str]:
@@ -122,16 +123,19 @@ def segment(text: str, parts: bool = True) -> list[str]:
         if _has_cjk(run[0]):
             # jieba's HMM guesses new words differently in different contexts; without it a
             # word unknown to the dictionaries falls apart the same way in query and document.
-            words = _search_mode(run) if parts else _tokenizer().lcut(run, HMM=False)
+            words = list(_search_mode(run)) if parts else _tokenizer().lcut(run, HMM=False)
         else:
             words = [run]
         tokens.extend(w for w in words if w not in STOPWORDS and w.strip())
     return tokens
 
 
-def _search_mode(run: str) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _search_mode(run: str) -> tuple[str, ...]:
     """jieba's search mode, but with dictionary words of every length inside a long word
-    (jieba's own looks at 2 and 3 characters only, so 体外诊断试剂 would hide 体外诊断)."""
+    (jieba's own looks at 2 and 3 characters only, so 体外诊断试剂 would hide 体外诊断).
+    Cached: indexing repeats the same runs (owner names, labels, set phrases) across many
+    documents; add_names clears the cache when the dictionary changes."""
     tokenizer = _tokenizer()
     words = []
     for word in tokenizer.lcut(run, HMM=False):
@@ -139,7 +143,7 @@ def _search_mode(run: str) -> list[str]:
             words.extend(word[i:i + size] for i in range(len(word) - size + 1)
                          if tokenizer.FREQ.get(word[i:i + size]))
         words.append(word)
-    return words
+    return tuple(words)
 
 
 def index_tokens(text: str) -> list[str]:
