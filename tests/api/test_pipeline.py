@@ -28,6 +28,12 @@ def test_a_deal_is_started_moved_and_read_back(client, world):
     assert patched["changed"] == ["terms"]
 
 
+def test_an_absurd_counterparty_id_is_refused_not_a_server_error(client, world):
+    answer = start(client, world, organization_ids=[-14287912245193803776, 2**40])
+    assert answer.status_code == 422
+    assert {problem["field"] for problem in answer.json()["detail"]} == {"organization_ids.0", "organization_ids.1"}
+
+
 def test_deal_reads_follow_confidentiality(client, world):
     deal_id = start(client, world, level="confidential").json()["id"]
     assert client.get(f"/api/deals/{deal_id}", headers=world.member).status_code == 404

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Optional
 
 from fastapi import Depends, Path, Query, Request
+from pydantic import Field
 
 from medbridge.errors import ValidationError
 
@@ -15,6 +16,7 @@ Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 VersionNumber = Annotated[int, Path(ge=1, le=MAX_ID)]
 OptionalId = Annotated[Optional[int], Query(ge=1, le=MAX_ID)]
 PageNumber = Annotated[int, Query(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]  # an id inside a JSON body
 
 
 def no_nul_in_query(request: Request) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from medbridge.api import schemas
 from medbridge.api.deps import Auth, SessionDep, SignedInDep, WriterDep
-from medbridge.api.params import Id, OptionalId, PageNumber, QueryChecks
+from medbridge.api.params import BodyId, Id, OptionalId, PageNumber, QueryChecks
 from medbridge.api.schemas import INVALID_INPUT, Input
 from medbridge.review import service as review
 from medbridge.transfer import analytics, incubation, service
@@ -36,7 +36,7 @@ DealSort = Literal[tuple(f"{sign}{key}" for key in service.DEAL_SORTS for sign i
 
 class DealIn(Input):
     outcome_id: int = Field(ge=1, le=2**31 - 1)
-    organization_ids: list[int] = Field(min_length=1, max_length=20, description="counterparty organization ids")
+    organization_ids: list[BodyId] = Field(min_length=1, max_length=20, description="counterparty organization ids")
     mode: Mode
     value: Optional[float] = Field(None, ge=0, lt=1e9, description="万元 (10 thousand CNY)")
     terms: str = Field("", max_length=5000)
@@ -51,7 +51,7 @@ class DealPatch(Input):
     terms: Optional[str] = Field(None, max_length=5000)
     documents: Optional[list[str]] = Field(None, max_length=20)
     title: Optional[str] = Field(None, max_length=300)
-    organization_ids: Optional[list[int]] = Field(None, min_length=1, max_length=20)
+    organization_ids: Optional[list[BodyId]] = Field(None, min_length=1, max_length=20)
 
 
 class MoveIn(Input):
