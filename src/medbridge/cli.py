@@ -31,6 +31,14 @@ def _fail(message: str, code: int = 1):
     sys.exit(code)
 
 
+def read_json_file(path: Path):
+    """A JSON file given on the command line, or a clear failure if it is not JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(f"不是有效的JSON / not valid JSON: {exc}")
+
+
 def handles_domain_errors(command):
     """Turn the domain's errors into a readable message and a non-zero exit."""
     @functools.wraps(command)
@@ -397,10 +405,7 @@ def rubric_set(context: Context, path: Path, author, reason, as_json):
     from medbridge.library.grading import RubricError
     from medbridge.library.service import save_rubric
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _fail(f"不是有效的JSON / not valid JSON: {exc}")
+    data = read_json_file(path)
     data = data.get("data", data) if isinstance(data, dict) else data
     try:
         with context.database.session() as session:

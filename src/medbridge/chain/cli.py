@@ -4,13 +4,12 @@ an administrator; --author names who a change is recorded as."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from medbridge.accounts.policy import COMMAND_LINE, Viewer
-from medbridge.cli import Context, _emit, _fail, handles_domain_errors, pass_context
+from medbridge.cli import Context, _emit, _fail, handles_domain_errors, pass_context, read_json_file
 
 
 def _as(author: str) -> Viewer:
@@ -69,10 +68,7 @@ def taxonomy_set(context: Context, path: Path, author, reason, as_json):
     """Save a JSON file as a new version of the taxonomy."""
     from medbridge.chain import actions
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _fail(f"不是有效的JSON / not valid JSON: {exc}")
+    data = read_json_file(path)
     data = data.get("data", data) if isinstance(data, dict) and "chains" not in data else data
     with context.database.session() as session:
         row = actions.save_taxonomy(session, _as(author), data, reason)

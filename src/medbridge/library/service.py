@@ -44,16 +44,22 @@ class OutcomeFilters:
     per_page: int = 20
 
     def validated(self) -> "OutcomeFilters":
-        errors = []
-        if self.sort.lstrip("-") not in SORTS:
-            errors.append({"field": "sort", "message": f"不能按“{self.sort}”排序 / cannot sort by it; one of {', '.join(SORTS)}"})
-        if self.page < 1:
-            errors.append({"field": "page", "message": "页码从1开始 / pages start at 1"})
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
-            errors.append({"field": "per_page", "message": f"每页1到{MAX_PER_PAGE}条 / 1 to {MAX_PER_PAGE} per page"})
+        errors = paging_errors(self.sort, SORTS, self.page, self.per_page)
         if errors:
             raise ValidationError(errors)
         return self
+
+
+def paging_errors(sort: str, sorts, page: int, per_page: int) -> list[dict]:
+    """What is wrong with a list's sort key, page number and page size (shared by every list)."""
+    errors = []
+    if sort.lstrip("-") not in sorts:
+        errors.append({"field": "sort", "message": f"不能按“{sort}”排序 / cannot sort by it; one of {', '.join(sorts)}"})
+    if page < 1:
+        errors.append({"field": "page", "message": "页码从1开始 / pages start at 1"})
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        errors.append({"field": "per_page", "message": f"每页1到{MAX_PER_PAGE}条 / 1 to {MAX_PER_PAGE} per page"})
+    return errors
 
 
 @dataclass

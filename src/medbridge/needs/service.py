@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from medbridge.db.base import utcnow
 from medbridge.errors import NotFound, ValidationError
 from medbridge.library.fields import _code, _owner, _terms, _text, split_list
-from medbridge.library.service import resolve_owner
+from medbridge.library.service import MAX_PER_PAGE, paging_errors, resolve_owner  # noqa: F401  (the API bounds per_page with it)
 from medbridge.library.taxonomy import Vocabulary
 from medbridge.needs.models import Need
 
@@ -39,7 +39,6 @@ FIELD_LABELS = {
     "status": ("状态", "Status"), "contact": ("联系人", "Contact"),
 }
 SORTS = {"updated_at": Need.updated_at, "created_at": Need.created_at, "title": Need.title, "code": Need.code}
-MAX_PER_PAGE = 200
 
 
 def _vocabulary_term(vocabulary: Vocabulary) -> Callable[[Any], str]:
@@ -118,17 +117,11 @@ class NeedFilters:
     per_page: int = 20
 
     def validated(self) -> "NeedFilters":
-        errors = []
-        if self.sort.lstrip("-") not in SORTS:
-            errors.append({"field": "sort", "message": f"不能按“{self.sort}”排序 / cannot sort by it; one of {', '.join(SORTS)}"})
+        errors = paging_errors(self.sort, SORTS, self.page, self.per_page)
         if self.kind and self.kind not in NEED_KINDS:
             errors.append({"field": "kind", "message": f"未知类型 / unknown kind; one of {', '.join(NEED_KINDS.keys)}"})
         if self.status and self.status not in NEED_STATUSES:
             errors.append({"field": "status", "message": f"未知状态 / unknown status; one of {', '.join(NEED_STATUSES.keys)}"})
-        if self.page < 1:
-            errors.append({"field": "page", "message": "页码从1开始 / pages start at 1"})
-        if not 1 <= self.per_page <= MAX_PER_PAGE:
-            errors.append({"field": "per_page", "message": f"每页1到{MAX_PER_PAGE}条 / 1 to {MAX_PER_PAGE} per page"})
         if errors:
             raise ValidationError(errors)
         return self
