@@ -13,6 +13,8 @@ from medbridge.library import service
 from medbridge.library.grading import default_rubric, grade_outcome
 from medbridge.library.models import Outcome, OutcomeVersion
 from medbridge.library.taxonomy import get_taxonomy
+from medbridge.matching.index import term_counts
+from medbridge.matching.models import SearchEntry, SearchTerm
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle
 from tests.factories import make_org, outcome_data
 
@@ -99,7 +101,7 @@ def test_loading_twice_is_refused_and_adds_nothing(session):
 
 def test_remove_demo_leaves_real_data_and_allows_a_fresh_load(session):
     real = make_org(session, name="真实用户医院（测试）")
-    service.create_outcome(session, outcome_data(real, code="REAL-1"), author="alice")
+    outcome = service.create_outcome(session, outcome_data(real, code="REAL-1"), author="alice")
     load_demo(session)
 
     removed = remove_demo(session)
@@ -107,6 +109,11 @@ def test_remove_demo_leaves_real_data_and_allows_a_fresh_load(session):
     assert not has_demo(session)
     assert count(session, Organization) == 1 and count(session, Outcome) == 1
     assert count(session, OutcomeVersion) == 1 and count(session, Person) == 0
+    # Search finds only what is left: the real outcome and its owner.
+    indexed = session.execute(select(SearchEntry.doc_kind, SearchEntry.doc_id).distinct()).all()
+    assert sorted(indexed) == sorted([("organization", real.id), ("outcome", outcome.id)])
+    assert dict(session.execute(select(SearchTerm.term, SearchTerm.entries)).all()) == \
+        dict(term_counts(session.scalars(select(SearchEntry.tokens))))
 
     assert load_demo(session, seed=7)["outcomes"] >= 200
 

@@ -44,8 +44,10 @@ from medbridge.db.base import utcnow
 from medbridge.library import service as library
 from medbridge.library.models import Outcome, OutcomeVersion
 from medbridge.library.taxonomy import get_taxonomy
+from medbridge.matching.index import remove_entries
 from medbridge.news.service import load_news_demo, remove_news_demo
 from medbridge.needs.demo import load_demo_needs
+from medbridge.needs.models import Need
 from medbridge.registry.models import Organization, OrganizationAlias, Person, PersonTitle
 from medbridge.registry.service import add_person, create_organization
 from medbridge.transfer.demo import link_demo_judge, load_pipeline_demo, pipeline_demo_accounts, remove_pipeline_demo
@@ -784,6 +786,11 @@ def remove_demo(session: Session) -> dict:
     remove_chain_demo(session)
     demo_outcomes = select(Outcome.id).where(Outcome.is_demo.is_(True))
     demo_people = select(Person.id).where(Person.is_demo.is_(True))
+    # The bulk deletes below pass the search index's session listeners by: its entries go here.
+    remove_entries(session.connection(),
+                   [("outcome", i) for i in session.scalars(demo_outcomes)]
+                   + [("need", i) for i in session.scalars(select(Need.id).where(Need.owner_id.in_(demo_orgs)))]
+                   + [("organization", i) for i in session.scalars(demo_orgs)])
     session.execute(delete(OutcomeVersion).where(OutcomeVersion.outcome_id.in_(demo_outcomes)),
                     execution_options=quiet)
     session.execute(delete(Outcome).where(Outcome.is_demo.is_(True)), execution_options=quiet)

@@ -1,10 +1,13 @@
-"""Migration 0007 adds the index that field candidates are read from, declared on the model, and can be undone."""
+"""Migration 0007 adds the index that field candidates are read from, declared on the model, and can be undone;
+0008 counts the words of what is already indexed."""
 
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import delete, inspect, select, text
 
 from medbridge.library.models import Outcome
+from medbridge.matching.index import term_counts
+from medbridge.matching.models import SearchEntry, SearchTerm
 
 INDEX = "ix_outcome_field_score"
 
@@ -24,3 +27,13 @@ def test_the_field_score_index_matches_the_model_and_downgrades_cleanly(db):
     assert INDEX not in _outcome_indexes(db)
     command.upgrade(config, "head")
     assert INDEX in _outcome_indexes(db)
+
+
+def test_word_counts_of_an_existing_index_are_counted_on_upgrade(db, session, world):
+    recounted = dict(term_counts(session.scalars(select(SearchEntry.tokens))))
+    session.execute(delete(SearchTerm))
+    config = db.alembic_config()
+    session.execute(text(ScriptDirectory.from_config(config).get_revision("0008").module
+                         .RECOUNT[db.engine.dialect.name]))
+    assert dict(session.execute(select(SearchTerm.term, SearchTerm.entries)).all()) == recounted
+    assert recounted["脑机接口"] >= 2

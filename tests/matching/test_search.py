@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from medbridge.accounts.policy import ANONYMOUS, COMMAND_LINE, Viewer
 from medbridge.errors import ValidationError
 from medbridge.library import service
-from medbridge.matching.index import rebuild
-from medbridge.matching.models import SearchEntry
+from medbridge.matching.index import rebuild, term_counts
+from medbridge.matching.models import SearchEntry, SearchTerm
 from medbridge.matching.search import SearchFilters, search
 from medbridge.needs import service as needs
 from medbridge.registry.models import Organization
@@ -121,6 +121,38 @@ def test_rebuild_gives_the_same_index_as_incremental_updates(session, world):
                                           SearchEntry.tokens, SearchEntry.province)).all())
     assert after == before
     assert counts == {"organization": 4, "outcome": 4, "need": 2}
+
+
+def test_word_counts_stay_equal_to_a_recount_through_edits_and_deletes(session, world):
+    def counted():
+        return dict(session.execute(select(SearchTerm.term, SearchTerm.entries)).all())
+
+    def recounted():
+        return dict(term_counts(session.scalars(select(SearchEntry.tokens))))
+
+    assert counted() == recounted() and counted()["脑机接口"] >= 2
+    service.update_outcome(session, world.bci, {"title": "胰腺癌早筛液体活检试剂盒"}, "t")
+    service.delete_outcome(session, world.stroke)
+    needs.delete_need(session, world.thesis)
+    world.hospital.name = "京西示范医学中心"
+    session.flush()
+    session.delete(session.get(Organization, world.enterprise.id))   # its needs go with it
+    session.flush()
+    assert counted() == recounted()
+    assert "侵入" not in counted()   # a word no entry holds any more is gone
+    rebuild(session)
+    assert counted() == recounted()
+
+
+def test_a_word_no_dictionary_knows_is_searched_as_a_phrase(session, world):
+    together = service.create_outcome(session, {**_copy_of(world.bci), "code": "LY-1",
+                                                "title": "斓翊团队研发的柔性电极"}, "seed")
+    apart = service.create_outcome(session, {**_copy_of(world.bci), "code": "LY-2",
+                                             "title": "翊光与斓彩两种柔性电极"}, "seed")
+    hits = found(session, "斓翊")
+    assert ("outcome", together.id) in hits and ("outcome", apart.id) not in hits
+    hit = search(session, SearchFilters(q="斓翊"), COMMAND_LINE).hits[0]
+    assert "<mark>斓翊</mark>" in hit.title_html
 
 
 @pytest.mark.parametrize("bad", [{"q": " "}, {"q": "x", "kinds": ("person",)}, {"q": "x", "per_page": 0}])

@@ -41,3 +41,10 @@ def test_stopwords_and_punctuation_are_not_tokens():
 
 def test_baseline_bigrams():
     assert text.character_bigrams("脑机接口 AI") == ["脑机", "机接", "接口", "ai"]
+
+
+def test_a_word_no_dictionary_knows_stays_together_as_a_phrase():
+    assert text.segment("斓翊涂层") == ["斓", "翊", "涂层"]           # it falls apart in the index ...
+    assert text.query_terms("斓翊涂层", parts=False) == [["斓 翊"], ["涂层"]]   # ... a query keeps it whole
+    assert text.query_terms("斓") == [["斓"]]                          # one character stays itself
+    assert text.highlight_terms([["斓 翊"]]) == ["斓翊"]

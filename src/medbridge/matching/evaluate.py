@@ -22,11 +22,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert
-
 from medbridge.accounts.policy import COMMAND_LINE
 from medbridge.matching import text
-from medbridge.matching.models import SearchEntry
+from medbridge.matching.index import insert_entries
 
 RELEVANT_LABEL = 1
 DOC_KIND = "document"
@@ -132,7 +130,7 @@ def engine_runs(titles: list[str], queries: list[str], limit: int = 50) -> tuple
                 rows = [{"doc_kind": DOC_KIND, "doc_id": doc, "part": "head",
                          "tokens": " ".join(text.index_tokens(title)), "sub_kind": "", "field": "", "stage": "",
                          "province": "", "owner_id": None} for doc, title in enumerate(titles)]
-                session.execute(insert(SearchEntry), rows)
+                insert_entries(session.connection(), rows)
             indexed = time.perf_counter() - started
             runs, started = {}, time.perf_counter()
             with database.session() as session:

@@ -3,20 +3,27 @@
 Every flush of a session that creates, changes or deletes one of them rewrites that
 document's entries in the same transaction (SQLAlchemy session events), so no write path —
 pages, API, CLI, imports, demo data — can leave the index stale. `rebuild` redoes it all.
+
+Beside the entries, `search_term` counts the entries holding each token (document
+frequency), changed by the same statements that change the entries: both databases can then
+tell a telling word from a common one with an index lookup (SQLite's fts5vocab walks the
+word's whole posting list; PostgreSQL has nothing of the kind).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from sqlalchemy import delete, event, insert, inspect, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from medbridge.library.models import Outcome
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.matching import text
-from medbridge.matching.models import SearchEntry
+from medbridge.matching.models import SearchEntry, SearchTerm
 from medbridge.needs.models import Need
 from medbridge.registry.models import Organization, OrganizationAlias
 
@@ -93,21 +100,81 @@ def _joined(value: str) -> str:
 
 # --- writing -----------------------------------------------------------------------------
 
-def write_entries(connection, docs: Iterable) -> int:
-    """Replace the entries of these documents (already flushed, with ids)."""
+def write_entries(connection, docs: Iterable, counts: Counter | None = None) -> int:
+    """Replace the entries of these documents (already flushed, with ids). Their term counts
+    change with them, at once or, given `counts`, added there for the caller to write."""
     docs = list(docs)
     if not docs:
         return 0
-    remove_entries(connection, [(DOC_KIND[type(d)], d.id) for d in docs])
+    delta = remove_entries(connection, [(DOC_KIND[type(d)], d.id) for d in docs], apply_counts=False)
     rows = [vars(row) for doc in docs for row in entries_for(doc)]
-    connection.execute(insert(SearchEntry), rows)
+    delta.update(insert_entries(connection, rows, apply_counts=False))
+    if counts is None:
+        adjust_term_counts(connection, delta)
+    else:
+        counts.update(delta)
     return len(rows)
 
 
-def remove_entries(connection, keys: list[tuple[str, int]]) -> None:
+def insert_entries(connection, rows: list[dict], apply_counts: bool = True) -> Counter:
+    """Add index entries (dicts of SearchEntry columns); returns the term counts they add."""
+    if rows:
+        connection.execute(insert(SearchEntry), rows)
+    delta = term_counts(row["tokens"] for row in rows)
+    if apply_counts:
+        adjust_term_counts(connection, delta)
+    return delta
+
+
+def remove_entries(connection, keys: list[tuple[str, int]], apply_counts: bool = True) -> Counter:
+    """Delete the entries of these (doc_kind, doc_id); returns the (negative) term counts."""
+    delta: Counter = Counter()
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
-        connection.execute(delete(SearchEntry).where(tuple_(SearchEntry.doc_kind, SearchEntry.doc_id).in_(chunk)))
+        delta.update(delete_entries(connection, tuple_(SearchEntry.doc_kind, SearchEntry.doc_id).in_(chunk)))
+    if apply_counts:
+        adjust_term_counts(connection, delta)
+    return delta
+
+
+def delete_entries(connection, condition) -> Counter:
+    """Delete the entries matching a condition; returns the term counts that takes away (negative)."""
+    held = term_counts(connection.scalars(select(SearchEntry.tokens).where(condition)))
+    connection.execute(delete(SearchEntry).where(condition))
+    return Counter({term: -n for term, n in held.items()})
+
+
+def term_counts(token_lists: Iterable[str]) -> Counter:
+    """Entries per token, over space-joined token lists (a token counts once per entry)."""
+    counts: Counter = Counter()
+    for tokens in token_lists:
+        counts.update(set(tokens.split()))
+    return counts
+
+
+def adjust_term_counts(connection, delta: Counter) -> None:
+    """Add a delta to `search_term`, dropping words no entry holds any more. In sorted order,
+    so two writers lock shared rows in the same order (PostgreSQL) and cannot deadlock."""
+    changes = sorted((term, n) for term, n in delta.items() if n)
+    if not changes:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(SearchTerm)
+    upsert = upsert.on_conflict_do_update(index_elements=[SearchTerm.term],
+                                          set_={"entries": SearchTerm.entries + upsert.excluded.entries})
+    connection.execute(upsert, [{"term": term, "entries": n} for term, n in changes])
+    gone = [term for term, n in changes if n < 0]
+    for start in range(0, len(gone), 500):
+        connection.execute(delete(SearchTerm).where(SearchTerm.term.in_(gone[start:start + 500]),
+                                                    SearchTerm.entries <= 0))
+
+
+def term_frequencies(session: Session, words: Iterable[str]) -> dict[str, int]:
+    """Index entries holding each of these words (absent: none)."""
+    words = sorted(set(words))
+    if not words:
+        return {}
+    return dict(session.execute(select(SearchTerm.term, SearchTerm.entries).where(SearchTerm.term.in_(words))).all())
 
 
 def load_names(session: Session) -> None:
@@ -129,13 +196,15 @@ def rebuild(session: Session) -> dict[str, int]:
     load_names(session)
     connection = session.connection()
     connection.execute(delete(SearchEntry))
-    counts = {}
+    connection.execute(delete(SearchTerm))
+    counts, terms = {}, Counter()
     for model, options in ((Organization, [selectinload(Organization.aliases)]), (Outcome, []), (Need, [])):
         counts[DOC_KIND[model]] = 0
         for batch in _batches(session, model, options):
-            write_entries(connection, batch)
+            write_entries(connection, batch, terms)
             counts[DOC_KIND[model]] += len(batch)
             session.expunge_all()
+    adjust_term_counts(connection, terms)
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
     return counts
@@ -207,6 +276,6 @@ def _write_changes(session: Session, _context) -> None:
             # The database deletes an organization's needs with it (ON DELETE CASCADE).
             gone_orgs = [doc_id for kind, doc_id in pending["remove"] if kind == "organization"]
             if gone_orgs:
-                connection.execute(delete(SearchEntry).where(SearchEntry.doc_kind == "need",
-                                                             SearchEntry.owner_id.in_(gone_orgs)))
+                adjust_term_counts(connection, delete_entries(connection, (SearchEntry.doc_kind == "need")
+                                                              & SearchEntry.owner_id.in_(gone_orgs)))
         write_entries(connection, unique.values())

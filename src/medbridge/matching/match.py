@@ -20,14 +20,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field as dataclass_field
 
-from sqlalchemy import Integer, String, column, func, or_, select, table, true, union_all
+from sqlalchemy import func, or_, select, true, union_all
 from sqlalchemy.orm import Session, load_only
 
 from medbridge.accounts.policy import Viewer, detail_level, require_visible, visible_condition
 from medbridge.library.models import Outcome
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.matching import feedback, text
-from medbridge.matching.index import load_names, outcome_texts
+from medbridge.matching.index import load_names, outcome_texts, term_counts, term_frequencies
 from medbridge.matching.models import SearchEntry
 from medbridge.matching.search import top_documents
 from medbridge.needs.models import Need
@@ -43,8 +43,6 @@ MATCH_COLUMNS = (Outcome.id, Outcome.title, Outcome.kind, Outcome.field, Outcome
 # A word in more than this share of all index entries tells little about a match.
 COMMON_SHARE = 0.2
 MIN_FOR_COMMON = 1000
-# SQLite's fts5vocab view of the index (see the migration): documents per word.
-SEARCH_VOCAB = table("search_vocab", column("term", String), column("doc", Integer))
 
 
 @dataclass
@@ -74,12 +72,9 @@ def telling_terms(session: Session, source: str, own: tuple[str, int] | None = N
     nowhere else than in the source document itself (`own`: its doc_kind and id) and words
     found nearly everywhere are dropped: none of them tells one match from another."""
     groups = [g for g in text.query_terms(source, parts=False) if len(g[0]) > 1 or len(g) > 1]
-    if session.get_bind().dialect.name != "sqlite" or not groups:
-        # PostgreSQL keeps no cheap document frequencies: prefer longer (more specific) words.
-        return sorted(groups, key=lambda g: -len(g[0]))[:limit]
-    words = sorted({g[0] for g in groups})
-    frequency = dict(session.execute(select(SEARCH_VOCAB.c.term, SEARCH_VOCAB.c.doc)
-                                     .where(SEARCH_VOCAB.c.term.in_(words))).all())
+    if not groups:
+        return []
+    frequency = term_frequencies(session, {g[0] for g in groups})
     for word, count in _own_counts(session, own).items():
         if word in frequency:
             frequency[word] -= count
@@ -92,12 +87,10 @@ def telling_terms(session: Session, source: str, own: tuple[str, int] | None = N
 
 
 def _own_counts(session: Session, own: tuple[str, int] | None) -> Counter:
-    counts: Counter = Counter()
-    if own:
-        for tokens in session.scalars(select(SearchEntry.tokens).where(SearchEntry.doc_kind == own[0],
-                                                                      SearchEntry.doc_id == own[1])):
-            counts.update(set(tokens.split()))
-    return counts
+    if not own:
+        return Counter()
+    return term_counts(session.scalars(select(SearchEntry.tokens).where(SearchEntry.doc_kind == own[0],
+                                                                       SearchEntry.doc_id == own[1])))
 
 
 def shared_terms(need_groups: list[list[str]], tokens: set[str], limit: int = 5) -> list[str]:

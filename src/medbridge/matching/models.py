@@ -57,3 +57,14 @@ class MatchFeedback(Base):
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     username: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SearchTerm(Base):
+    """How many index entries hold a token (its document frequency), kept in step with
+    `search_entry` by matching/index.py. Common words rank little and cost much: knowing
+    them lets a query leave them out (see search.py, match.py)."""
+
+    __tablename__ = "search_term"
+
+    term: Mapped[str] = mapped_column(Text, primary_key=True)
+    entries: Mapped[int] = mapped_column(Integer)

@@ -22,7 +22,7 @@ from medbridge.accounts.policy import Viewer, detail_level, full_detail_conditio
 from medbridge.errors import ValidationError
 from medbridge.library.models import Outcome
 from medbridge.matching import text
-from medbridge.matching.index import load_names
+from medbridge.matching.index import load_names, term_frequencies
 from medbridge.matching.models import DOC_KINDS, SearchEntry
 from medbridge.needs.models import Need
 from medbridge.registry.models import Organization
@@ -107,10 +107,15 @@ def fts_query(groups: list[list[str]], every: bool = False) -> str:
 
 
 def ts_query(groups: list[list[str]], every: bool = False) -> str:
-    """PostgreSQL tsquery literal: quoted lexemes joined by | (and groups by & with every=True)."""
-    alternatives = ["(" + " | ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in group) + ")"
-                    for group in groups]
+    """PostgreSQL tsquery literal: quoted lexemes joined by | (and groups by & with every=True);
+    a spelling of several words is a phrase (<->), as a quoted one is in FTS5."""
+    alternatives = ["(" + " | ".join(_ts_phrase(t) for t in group) + ")" for group in groups]
     return (" & " if every else " | ").join(alternatives)
+
+
+def _ts_phrase(term: str) -> str:
+    words = ["'" + word.replace("\\", "\\\\").replace("'", "''") + "'" for word in term.split()]
+    return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
 
 
 def matched_entries(session: Session, groups: list[list[str]], limit: int = CANDIDATE_ENTRIES, every: bool = False):
@@ -123,6 +128,11 @@ def matched_entries(session: Session, groups: list[list[str]], limit: int = CAND
     milliseconds. Any-word queries first leave out their commonest words while the rest
     still match more than RANK_POOL entries (they weigh little in the rank anyway); whatever
     still matches more than that is ranked over its newest RANK_POOL entries only."""
+    frequency = term_frequencies(session, (word for group in groups for t in group for word in t.split()))
+    if not every:
+        groups = _rarest_groups(groups, frequency)
+    sizes = [_entries(group, frequency) for group in groups]
+    most = min(sizes) if every else sum(sizes)   # at most this many entries match
     if session.get_bind().dialect.name == "postgresql":
         statement = sql_text(
             "SELECT id, ts_rank(tsv, CAST(:q AS tsquery)) AS rank FROM ("
@@ -132,35 +142,34 @@ def matched_entries(session: Session, groups: list[list[str]], limit: int = CAND
             ") AS pooled ORDER BY rank DESC LIMIT :limit"
         ).bindparams(q=ts_query(groups, every), limit=limit, pool=RANK_POOL)
     else:
-        if not every:
-            groups = _rarest_groups(session, groups)
         query = fts_query(groups, every)
         # MATERIALIZED keeps SQLite from folding this into the outer query, where FTS5's
         # bm25() may not be used (it is negative: lower is better).
         statement = sql_text(
             "SELECT rowid AS id, -bm25(search_fts) AS rank FROM search_fts WHERE search_fts MATCH :q "
             "AND rowid >= :floor ORDER BY bm25(search_fts) LIMIT :limit"
-        ).bindparams(q=query, limit=limit, floor=_pool_floor(session, query))
+        ).bindparams(q=query, limit=limit, floor=_pool_floor(session, query) if most > RANK_POOL else 0)
     return statement.columns(id=Integer, rank=Float).cte("matched").prefix_with("MATERIALIZED")
 
 
-def _rarest_groups(session: Session, groups: list[list[str]]) -> list[list[str]]:
-    """SQLite: the groups, without the commonest ones while the rest match more than
-    RANK_POOL entries (document frequencies from the fts5vocab view: an index lookup each)."""
+def _rarest_groups(groups: list[list[str]], frequency: dict[str, int]) -> list[list[str]]:
+    """The groups, without the commonest ones while the rest match more than RANK_POOL entries."""
     if len(groups) < 2:
         return groups
-    words = sorted({t for group in groups for t in group})
-    frequency = dict(session.execute(sql_text("SELECT term, doc FROM search_vocab WHERE term IN :words")
-                                     .bindparams(bindparam("words", expanding=True)), {"words": words}).all())
-    sized = sorted(groups, key=lambda g: sum(frequency.get(t, 0) for t in g))
+    sized = sorted(groups, key=lambda g: _entries(g, frequency))
     kept, total = [], 0
     for group in sized:
-        size = sum(frequency.get(t, 0) for t in group)
+        size = _entries(group, frequency)
         if kept and total + size > RANK_POOL:
             break
         kept.append(group)
         total += size
     return [g for g in groups if g in kept]
+
+
+def _entries(group: list[str], frequency: dict[str, int]) -> int:
+    """At most how many entries hold one of the group's spellings (a phrase: its rarest word)."""
+    return sum(min((frequency.get(word, 0) for word in t.split()), default=0) for t in group)
 
 
 def _pool_floor(session: Session, query: str) -> int:

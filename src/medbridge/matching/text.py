@@ -155,7 +155,10 @@ def query_terms(text: str, parts: bool = True) -> list[list[str]]:
     """A query as groups of alternatives: each word with its synonyms. Spellings of several
     words (brain-computer interface) are matched as wholes first, so they expand too. With
     parts=False only whole words count (康复机器人, not also 康复, 机器, 机器人): the index holds
-    every dictionary word whole, so that finds the same documents with far fewer terms."""
+    every dictionary word whole, so that finds the same documents with far fewer terms.
+    A word no dictionary knows falls apart into characters, in the query as in the index; its
+    characters are kept together as one phrase ("方 荣": 方 then 荣), so 方荣 finds 方荣 and
+    not everything holding 方 or 荣."""
     text = normalize(text)
     groups: list[list[str]] = []
     seen: set[str] = set()
@@ -163,9 +166,24 @@ def query_terms(text: str, parts: bool = True) -> list[list[str]]:
         if " " in phrase and phrase in text:
             text = text.replace(phrase, " ")
             _add_group(groups, seen, phrase, group)
-    for token in segment(text, parts):
+    for token in _phrases(segment(text, parts)):
         _add_group(groups, seen, token, _synonym_index().get(token))
     return groups
+
+
+def _phrases(tokens: list[str]) -> list[str]:
+    """Runs of two or more single CJK characters joined into one space-separated phrase."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in tokens + [""]:
+        if len(token) == 1 and _has_cjk(token):
+            run.append(token)
+            continue
+        out += [" ".join(run)] if len(run) > 1 else run
+        run = []
+        if token:
+            out.append(token)
+    return out
 
 
 def _add_group(groups: list[list[str]], seen: set[str], token: str, synonyms: list[str] | None) -> None:
@@ -194,6 +212,7 @@ def character_bigrams(text: str) -> list[str]:
 
 
 def highlight_terms(groups: list[list[str]]) -> list[str]:
-    """Every spelling a snippet should mark, longest first (so 脑机接口 wins over 脑机)."""
-    terms = {t for group in groups for t in group if t}
+    """Every spelling a snippet should mark, longest first (so 脑机接口 wins over 脑机); a
+    phrase of characters as the text writes it (方荣)."""
+    terms = {t.replace(" ", "") if _has_cjk(t) else t for group in groups for t in group if t}
     return sorted(terms, key=len, reverse=True)
