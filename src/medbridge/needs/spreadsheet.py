@@ -152,7 +152,7 @@ def plan_rows(session: Session, sheet: Sheet, columns: Columns, viewer: Viewer) 
         values = _row_values(cells, columns, owners)
         existing = session.scalar(select(Need).where(Need.code == values["code"])) if values.get("code") else None
         clean, problems = service.clean_need_fields(values, partial=existing is not None)
-        problems += _permission_problems(viewer, existing, clean, problems)
+        problems += _permission_problems(viewer, existing, clean)
         code = clean.get("code")
         if code and code in first_row_of:  # a second row would add the same code twice, or update it twice
             problems.append({"field": "code", "message": f"与第{first_row_of[code]}行的编号重复 / "
@@ -175,12 +175,13 @@ def _row_values(cells: list, columns: Columns, owners: dict[str, int]) -> dict:
     return values
 
 
-def _permission_problems(viewer: Viewer, existing: Need | None, clean: dict, problems: list[dict]) -> list[dict]:
-    owner_id = clean.get("owner_id", existing.owner_id if existing else None)
-    refused = (existing is not None and not can_post(viewer, existing.owner_id)) or \
-        (not problems and not can_post(viewer, owner_id))
-    return [{"field": "owner_id", "message": "无权为该机构发布需求 / you may not post for this organization"}] \
-        if refused else []
+def _permission_problems(viewer: Viewer, existing: Need | None, clean: dict) -> list[dict]:
+    """The viewer must speak for the need's organization, and for the new one if the row moves it.
+    (An organization that is missing or unknown is a problem of its own already.)"""
+    owners = {existing.owner_id if existing else None, clean.get("owner_id")} - {None}
+    if any(not can_post(viewer, owner_id) for owner_id in owners):
+        return [{"field": "owner_id", "message": "无权为该机构发布需求 / you may not post for this organization"}]
+    return []
 
 
 def _write(session: Session, plans: list[RowPlan], author: str) -> None:
