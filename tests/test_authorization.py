@@ -193,6 +193,9 @@ RULES = {
     ("GET", "/needs/{need_id:int}"): "open", ("GET", "/needs/{need_id:int}/edit"): "need_post",
     ("POST", "/needs/{need_id:int}/edit"): "need_post", ("POST", "/needs/{need_id:int}/delete"): "need_post",
     ("GET", "/outcomes/{outcome_id:int}/matches"): "visible", ("POST", "/match-feedback"): "signed_in",
+    ("GET", "/api/needs/export"): "open", ("GET", "/api/needs/import-template"): "open",
+    ("GET", "/needs/export.{fmt}"): "open", ("GET", "/needs/import/template.{fmt}"): "open",
+    ("GET", "/needs/import"): "has_org", ("POST", "/needs/import"): "has_org",
 }
 PER_LEVEL = {"read", "detail", "owner_write", "request", "visible"}
 OWNER_ONLY = "只有该机构的成果转化办公室或管理员可以这样做"
@@ -472,7 +475,7 @@ def matching_request(request: dict, method: str, path: str, world: World) -> dic
     if path == "/api/match-feedback":
         request["json"] = {"verdict": "relevant", "outcome_id": world.outcome_ids["public"],
                            "need_id": world.matching["need_id"]}
-    if path == "/api/needs/import":
+    if path in ("/api/needs/import", "/needs/import") and method == "POST":
         request.pop("json", None)
         request["files"] = {"file": ("n.csv", "标题,需求类型,发布机构\n矩阵导入需求,技术需求,矩阵企业\n".encode(), "text/csv")}
     if method == "POST" and path in ("/needs/new", "/needs/{need_id:int}/edit"):

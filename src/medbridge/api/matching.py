@@ -11,13 +11,14 @@ from datetime import datetime
 from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from medbridge.accounts.policy import Viewer, require_visible
 from medbridge.api import schemas
-from medbridge.api.deps import Auth, SessionDep, ViewerDep, WriterDep
+from medbridge.api.deps import Auth, SessionDep, ViewerDep, WriterDep, client_address
+from medbridge.api.outcomes import spreadsheet_response
 from medbridge.api.params import MAX_ID, Id, OptionalId, PageNumber, QueryChecks
 from medbridge.api.schemas import INVALID_INPUT, Input, Text
 from medbridge.api.uploads import read_upload
@@ -195,6 +196,28 @@ def list_needs(filters: needs.NeedFilters = Depends(need_filters), session: Sess
                          "tech-transfer office) or be an administrator.", responses=ERRORS)
 def create_need(body: NeedIn, session: Session = SessionDep, auth: Auth = WriterDep):
     return need_out(need_actions.create(session, auth.viewer, body.model_dump()))
+
+
+SPREADSHEET = {200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}}
+
+
+@router.get("/api/needs/export", summary="Export the filtered list of needs 导出需求 (CSV or XLSX)",
+            description="The same filters as the list; every page of it. The file imports back unchanged "
+                        "(POST /api/needs/import). Every export is recorded in the audit trail.",
+            response_class=Response, responses=SPREADSHEET)
+def export_needs(request: Request, format: Literal["csv", "xlsx"] = "xlsx", lang: Literal["zh", "en"] = "zh",
+                 filters: needs.NeedFilters = Depends(need_filters), session: Session = SessionDep,
+                 viewer: Viewer = ViewerDep):
+    content = need_actions.export(session, viewer, filters, format, lang, client=client_address(request))
+    return spreadsheet_response(content, f"needs.{format}")
+
+
+@router.get("/api/needs/import-template", summary="An empty needs import sheet with headers 需求导入模板",
+            response_class=Response, responses=SPREADSHEET)
+def need_import_template(format: Literal["csv", "xlsx"] = "xlsx", lang: Literal["zh", "en"] = "zh"):
+    from medbridge.needs.spreadsheet import template
+
+    return spreadsheet_response(template(format, lang), f"needs-template.{format}")
 
 
 @router.post("/api/needs/import", summary="Import needs from CSV/XLSX: all rows or none 导入需求",

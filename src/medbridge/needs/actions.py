@@ -58,17 +58,33 @@ def delete(session: Session, viewer: Viewer, need: Need) -> None:
     service.delete_need(session, need)
 
 
-def import_sheet(session: Session, viewer: Viewer, filename: str, content: bytes, dry_run: bool,
-                 max_bytes: int, max_rows: int):
-    from medbridge.needs.spreadsheet import import_needs
-
+def require_may_import(viewer: Viewer) -> None:
+    """Importing is for people who may post a need somewhere (each row is checked on its own)."""
     require_signed_in(viewer)
     if not may_post_any(viewer):
         raise Forbidden("只有机构成员或管理员可以导入需求 / only members of an organization or an "
                         "administrator may import needs")
+
+
+def import_sheet(session: Session, viewer: Viewer, filename: str, content: bytes, dry_run: bool,
+                 max_bytes: int, max_rows: int):
+    from medbridge.needs.spreadsheet import import_needs
+
+    require_may_import(viewer)
     report = import_needs(session, filename, content, viewer, dry_run=dry_run, max_bytes=max_bytes,
                           max_rows=max_rows)
     if report.ok and not dry_run:
         audit.record(session, viewer, "need.import", "import", None, filename=filename[:200],
                      created=report.created, updated=report.updated)
     return report
+
+
+def export(session: Session, viewer: Viewer, filters: service.NeedFilters, fmt: str, lang: str = "zh",
+           client: str = "") -> bytes:
+    """The filtered list as a sheet (needs are public to read), recorded like outcome exports."""
+    from medbridge.needs.spreadsheet import export_needs
+
+    content = export_needs(session, filters, fmt, lang)
+    audit.record(session, viewer, "need.export", "export", None, client=client, format=fmt,
+                 filters={k: v for k, v in vars(filters).items() if v not in ("", None) and k not in ("page", "per_page")})
+    return content

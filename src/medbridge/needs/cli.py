@@ -1,4 +1,4 @@
-"""`medbridge needs`: list, show, add, import and delete needs (需求)."""
+"""`medbridge needs`: list, show, add, import, export and delete needs (需求)."""
 
 from __future__ import annotations
 
@@ -119,3 +119,48 @@ def needs_import(context: Context, path: Path, dry_run, as_json):
     _emit(as_json, report.to_dict(), _import_text(report))
     if not report.ok:
         _fail("导入失败 / import failed")
+
+
+@needs_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--q", default="", help="Text in title, description or code.")
+@click.option("--kind", default="", help="Need kind: key or label (技术需求, investment_thesis…).")
+@click.option("--status", default="", help="open, matched, closed (or 征集中, 已对接, 已关闭).")
+@click.option("--field", default="", help="Field: key or label.")
+@click.option("--owner", default="", help="Posting organization id, name or alias.")
+@click.option("--sort", default="-updated_at", show_default=True)
+@pass_context
+@handles_domain_errors
+def needs_export(context: Context, path: Path, lang, as_json, **params):
+    """Export needs (all, or filtered) to .csv or .xlsx; the file imports back unchanged. 导出需求"""
+    from medbridge.needs import actions
+
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        _fail("文件名须以 .csv 或 .xlsx 结尾 / the file name must end in .csv or .xlsx")
+    with context.database.session() as session:
+        filters = _export_filters(session, params)
+        data = actions.export(session, COMMAND_LINE, filters, fmt, lang)
+    path.write_bytes(data)
+    _emit(as_json, {"path": str(path), "bytes": len(data)}, f"已导出 / exported: {path}")
+
+
+def _export_filters(session, params: dict):
+    """NeedFilters from the options; terms may be given as keys or labels in either language."""
+    from medbridge.library.taxonomy import get_taxonomy
+    from medbridge.needs.service import NEED_KINDS, NEED_STATUSES, NeedFilters
+    from medbridge.registry.service import find_organization
+
+    resolved = {}
+    for name, vocabulary in (("kind", NEED_KINDS), ("status", NEED_STATUSES), ("field", get_taxonomy().fields)):
+        value = params[name].strip()
+        resolved[name] = (vocabulary.resolve(value) or _fail(f"未知{name} / unknown {name}: {value}")) if value else ""
+    owner_id = None
+    if params["owner"]:
+        org = find_organization(session, params["owner"])
+        if org is None:
+            _fail(f"机构“{params['owner']}”不存在 / organization not found")
+        owner_id = org.id
+    return NeedFilters(q=params["q"], owner_id=owner_id, sort=params["sort"], **resolved)

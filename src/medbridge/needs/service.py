@@ -156,6 +156,13 @@ def get_need_by_ref(session: Session, ref: str | int) -> Need:
 
 
 def list_needs(session: Session, filters: NeedFilters) -> NeedPage:
+    items = filtered_needs(session, filters)
+    start = (filters.page - 1) * filters.per_page
+    return NeedPage(items[start:start + filters.per_page], len(items), filters.page, filters.per_page)
+
+
+def filtered_needs(session: Session, filters: NeedFilters) -> list[Need]:
+    """Every need matching the filters, in the filters' order (all pages: what an export holds)."""
     filters.validated()
     query = select(Need)
     if filters.q.strip():
@@ -172,8 +179,7 @@ def list_needs(session: Session, filters: NeedFilters) -> NeedPage:
     column = filters.sort.lstrip("-")
     items.sort(key=lambda n: (getattr(n, column) is None, getattr(n, column) or "", n.id),
                reverse=filters.sort.startswith("-"))
-    start = (filters.page - 1) * filters.per_page
-    return NeedPage(items[start:start + filters.per_page], len(items), filters.page, filters.per_page)
+    return items
 
 
 # --- writing ----------------------------------------------------------------------------

@@ -407,6 +407,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "need_delete_confirm": ("确定删除该需求吗？", "Delete this need?"),
     "needs_empty": ("还没有需求。", "No needs yet."),
     "needs_results": ("共 {total} 条，第 {page}/{pages} 页", "{total} needs, page {page} of {pages}"),
+    # needs: import and export (web/spreadsheets.py, import.html, needs/list.html)
+    "needs_import_title": ("导入需求表格", "Import needs from a spreadsheet"),
+    "needs_import_explain": ("上传 CSV 或 Excel（.xlsx）文件：全部行都正确才会导入，有一行出错则全部不导入。"
+                             "按“编号”匹配：已有的需求会更新（空白单元格不修改），其余的作为新需求发布。"
+                             "每行的发布机构须是您所属的机构（管理员不限）。",
+                             "Upload a CSV or Excel (.xlsx) file: rows are imported only if all of them are valid. "
+                             "Rows are matched on the code: existing needs are updated (blank cells keep their value), "
+                             "the others are posted as new needs. Each row's organization must be one you belong to "
+                             "(administrators: any)."),
+    "needs_browse_all": ("浏览全部需求", "Browse all needs"),
+    "needs_empty_filtered": ("没有符合筛选条件的需求。", "No needs match these filters."),
+    "needs_empty_post": ("还没有需求：导入一个表格，或逐条发布。", "No needs yet: import a spreadsheet, or post them one by one."),
     "notice_need_created": ("已发布需求。", "Need posted."), "notice_need_saved": ("已保存。", "Saved."),
     "notice_need_deleted": ("已删除该需求。", "Need deleted."),
     "notice_feedback": ("已记录您的反馈，将用于改进排序。", "Feedback recorded; it will improve the ranking."),

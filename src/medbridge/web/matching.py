@@ -3,6 +3,7 @@ outcomes, edit, delete), /outcomes/{id}/matches, and the feedback buttons on eve
 
 from __future__ import annotations
 
+from typing import Mapping
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -57,23 +58,30 @@ def search_page(request: Request, session: Session = SessionDep, auth: Auth = Pa
 
 # --- needs ------------------------------------------------------------------------------
 
-@router.get("/needs")
-def need_list(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
-    query = request.query_params
-    filters = needs.NeedFilters(
+def need_filters(query: Mapping[str, str]) -> needs.NeedFilters:
+    """The list's filters from the page's query (unknown values ignored): the list and its export."""
+    owner_id = _int(query.get("owner_id"), None)
+    return needs.NeedFilters(
         q=(query.get("q") or "").strip()[:200],
         kind=query.get("kind", "") if query.get("kind", "") in needs.NEED_KINDS else "",
         status=query.get("status", "") if query.get("status", "") in needs.NEED_STATUSES else "",
-        owner_id=_int(query.get("owner_id"), None) or None, page=page_number(query))
+        owner_id=owner_id if owner_id and owner_id < 2**63 else None, page=page_number(query))
+
+
+@router.get("/needs")
+def need_list(request: Request, session: Session = SessionDep, auth: Auth = PageAuthDep):
+    filters = need_filters(request.query_params)
     page = needs.list_needs(session, filters)
 
     def link(**overrides) -> str:
-        values = {"q": filters.q, "kind": filters.kind, "status": filters.status, **overrides}
+        values = {"q": filters.q, "kind": filters.kind, "status": filters.status, "owner_id": filters.owner_id,
+                  **overrides}
         return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
 
     return render(request, "needs/list.html", {
         "page": page, "filters": filters, "link": link, "page_numbers": page_numbers(page),
         "need_kinds": needs.NEED_KINDS, "need_statuses": needs.NEED_STATUSES,
+        "filtered": bool(filters.q or filters.kind or filters.status or filters.owner_id),
         "may_post": may_post_any(auth.viewer)})
 
 
