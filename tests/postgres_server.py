@@ -31,8 +31,9 @@ def _free_port() -> int:
 
 
 class TemporaryPostgres:
-    def __init__(self, bin_dir: str):
+    def __init__(self, bin_dir: str, settings: dict[str, str] | None = None):
         self.bin_dir = bin_dir
+        self.settings = settings or {}   # server settings beyond the defaults (benchmarks)
         self.root = tempfile.mkdtemp(prefix="medbridge-pg-")
         self.data = os.path.join(self.root, "data")
         self.port = _free_port()
@@ -50,7 +51,8 @@ class TemporaryPostgres:
         self._run(os.path.join(self.bin_dir, "pg_ctl"), "-D", self.data, "-w", "-l",
                   os.path.join(self.root, "log"), "-o",
                   f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
-                  "-c synchronous_commit=off -c full_page_writes=off", "start")
+                  "-c synchronous_commit=off -c full_page_writes=off"
+                  + "".join(f" -c {name}={value}" for name, value in self.settings.items()), "start")
         url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
         deadline = time.time() + 30
         while time.time() < deadline:

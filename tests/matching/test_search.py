@@ -150,7 +150,9 @@ def test_a_word_no_dictionary_knows_is_searched_as_a_phrase(session, world):
     apart = service.create_outcome(session, {**_copy_of(world.bci), "code": "LY-2",
                                              "title": "翊光与斓彩两种柔性电极"}, "seed")
     hits = found(session, "斓翊")
-    assert ("outcome", together.id) in hits and ("outcome", apart.id) not in hits
+    assert hits[0] == ("outcome", together.id)                            # the phrase first ...
+    assert hits.index(("outcome", apart.id)) > 0                         # ... then its characters apart
+    assert search(session, SearchFilters(q="斓翊", per_page=1), COMMAND_LINE).total == 1   # (enough for the page)
     hit = search(session, SearchFilters(q="斓翊"), COMMAND_LINE).hits[0]
     assert "<mark>斓翊</mark>" in hit.title_html
 
@@ -166,11 +168,14 @@ def test_query_syntax_characters_are_plain_words(session, world):
         search(session, SearchFilters(q=q), ANONYMOUS)  # no syntax error from either database
 
 
-def test_a_query_matching_more_than_the_rank_pool_ranks_its_newest_matches(session, world, monkeypatch):
+@pytest.mark.parametrize("fetch_to_test", [0, 10 ** 9], ids=["through the index", "walking back from the newest"])
+def test_a_query_matching_more_than_the_rank_pool_ranks_its_newest_matches(session, world, monkeypatch,
+                                                                          fetch_to_test):
     from medbridge.matching import search as search_module
 
     newer = service.create_outcome(session, {**_copy_of(world.bci), "code": "BCI-2"}, "seed")
     monkeypatch.setattr(search_module, "RANK_POOL", 2)   # the two entries of the newer outcome
+    monkeypatch.setattr(search_module, "FETCH_TO_TEST", fetch_to_test)   # (PostgreSQL's two ways to pool)
     hits = found(session, "脑机接口", kinds=("outcome",))
     assert hits == [("outcome", newer.id)]
 

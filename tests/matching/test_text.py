@@ -45,6 +45,7 @@ def test_baseline_bigrams():
 
 def test_a_word_no_dictionary_knows_stays_together_as_a_phrase():
     assert text.segment("斓翊涂层") == ["斓", "翊", "涂层"]           # it falls apart in the index ...
-    assert text.query_terms("斓翊涂层", parts=False) == [["斓 翊"], ["涂层"]]   # ... a query keeps it whole
-    assert text.query_terms("斓") == [["斓"]]                          # one character stays itself
+    assert text.query_terms("斓翊涂层", parts=False) == [["斓 翊"], ["涂层"]]   # ... whole words keep it whole
+    assert text.query_terms("斓翊涂层") == [["斓"], ["翊"], ["涂层"]]    # (parts: each character)
+    assert text.query_terms("斓", parts=False) == [["斓"]]             # one character stays itself
     assert text.highlight_terms([["斓 翊"]]) == ["斓翊"]

@@ -156,9 +156,9 @@ def query_terms(text: str, parts: bool = True) -> list[list[str]]:
     words (brain-computer interface) are matched as wholes first, so they expand too. With
     parts=False only whole words count (康复机器人, not also 康复, 机器, 机器人): the index holds
     every dictionary word whole, so that finds the same documents with far fewer terms.
-    A word no dictionary knows falls apart into characters, in the query as in the index; its
-    characters are kept together as one phrase ("方 荣": 方 then 荣), so 方荣 finds 方荣 and
-    not everything holding 方 or 荣."""
+    A word no dictionary knows falls apart into characters, in the query as in the index; among
+    whole words its characters stay together as one phrase ("方 荣": 方 then 荣), so 方荣 finds
+    方荣 first and not everything holding 方 and 荣 (with parts, each character is its own group)."""
     text = normalize(text)
     groups: list[list[str]] = []
     seen: set[str] = set()
@@ -166,7 +166,8 @@ def query_terms(text: str, parts: bool = True) -> list[list[str]]:
         if " " in phrase and phrase in text:
             text = text.replace(phrase, " ")
             _add_group(groups, seen, phrase, group)
-    for token in _phrases(segment(text, parts)):
+    tokens = segment(text, parts)
+    for token in tokens if parts else _phrases(tokens):
         _add_group(groups, seen, token, _synonym_index().get(token))
     return groups
 
