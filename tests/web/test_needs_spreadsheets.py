@@ -176,6 +176,17 @@ def test_the_export_holds_the_list_as_filtered_and_imports_back_through_the_page
         assert audit.list_events(session, action="need.export")[1] == 3  # csv, xlsx, csv (not the .pdf)
 
 
+def test_the_list_filters_by_field_and_its_export_follows(client, db):
+    seed_needs(db)
+    listed = client.get("/needs", params={"field": "ai_medicine"}).text
+    assert "投资影像" in listed and "技术需求0" not in listed
+    assert 'href="/needs/export.csv?field=ai_medicine"' in listed
+    assert '<option value="ai_medicine" selected>' in listed
+    rows = list(csv.reader(io.StringIO(client.get("/needs/export.csv?field=ai_medicine").content.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["XQ-I1"]
+    assert "技术需求0" in client.get("/needs", params={"field": "no_such_field"}).text   # unknown: ignored
+
+
 def test_the_list_links_to_import_for_posters_and_its_empty_state_says_what_to_do(client, db):
     anonymous = client.get("/needs")
     assert 'href="/needs/import"' not in anonymous.text and translate("needs_empty", "zh") in anonymous.text

@@ -14,6 +14,7 @@ from medbridge.accounts.policy import require_visible
 from medbridge.api.deps import Auth
 from medbridge.errors import NotFound, ValidationError
 from medbridge.library import service as library
+from medbridge.library.taxonomy import get_taxonomy
 from medbridge.matching import feedback
 from medbridge.matching.match import match_need, match_outcome
 from medbridge.matching.search import FACETS, SearchFilters, search
@@ -65,6 +66,7 @@ def need_filters(query: Mapping[str, str]) -> needs.NeedFilters:
         q=(query.get("q") or "").strip()[:200],
         kind=query.get("kind", "") if query.get("kind", "") in needs.NEED_KINDS else "",
         status=query.get("status", "") if query.get("status", "") in needs.NEED_STATUSES else "",
+        field=query.get("field", "") if query.get("field", "") in get_taxonomy().fields else "",
         owner_id=owner_id if owner_id and owner_id < 2**63 else None, page=page_number(query))
 
 
@@ -74,14 +76,14 @@ def need_list(request: Request, session: Session = SessionDep, auth: Auth = Page
     page = needs.list_needs(session, filters)
 
     def link(**overrides) -> str:
-        values = {"q": filters.q, "kind": filters.kind, "status": filters.status, "owner_id": filters.owner_id,
-                  **overrides}
+        values = {"q": filters.q, "kind": filters.kind, "status": filters.status, "field": filters.field,
+                  "owner_id": filters.owner_id, **overrides}
         return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
 
     return render(request, "needs/list.html", {
         "page": page, "filters": filters, "link": link, "page_numbers": page_numbers(page),
         "need_kinds": needs.NEED_KINDS, "need_statuses": needs.NEED_STATUSES,
-        "filtered": bool(filters.q or filters.kind or filters.status or filters.owner_id),
+        "filtered": bool(filters.q or filters.kind or filters.status or filters.field or filters.owner_id),
         "may_post": may_post_any(auth.viewer)})
 
 
