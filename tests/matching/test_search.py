@@ -4,7 +4,7 @@ staying consistent through edits and deletes (on SQLite FTS5 and PostgreSQL tsve
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from medbridge.accounts.policy import ANONYMOUS, COMMAND_LINE, Viewer
 from medbridge.errors import ValidationError
@@ -12,7 +12,9 @@ from medbridge.library import service
 from medbridge.matching.index import rebuild, term_counts
 from medbridge.matching.models import SearchEntry, SearchTerm
 from medbridge.matching.search import SearchFilters, search
+from medbridge.library.models import Outcome
 from medbridge.needs import service as needs
+from medbridge.needs.models import Need
 from medbridge.registry.models import Organization
 from tests.matching.conftest import tto
 
@@ -155,6 +157,22 @@ def test_a_word_no_dictionary_knows_is_searched_as_a_phrase(session, world):
     assert search(session, SearchFilters(q="斓翊", per_page=1), COMMAND_LINE).total == 1   # (enough for the page)
     hit = search(session, SearchFilters(q="斓翊"), COMMAND_LINE).hits[0]
     assert "<mark>斓翊</mark>" in hit.title_html
+
+
+def test_rebuild_indexes_what_raw_sql_changed_and_forgets_what_it_deleted(session, world, monkeypatch):
+    from medbridge.matching import index
+
+    monkeypatch.setattr(index, "COMMIT_EVERY", 3)   # it commits as it goes
+    quiet = {"synchronize_session": False}
+    session.execute(update(Outcome).where(Outcome.id == world.bci.id).values(title="胰腺癌早筛液体活检试剂盒"),
+                    execution_options=quiet)                               # behind the listeners' back
+    session.execute(delete(Need).where(Need.id == world.need.id), execution_options=quiet)
+    assert ("outcome", world.bci.id) not in found(session, "液体活检")
+    rebuild(session)
+    assert ("outcome", world.bci.id) in found(session, "液体活检")
+    assert ("need", world.need.id) not in found(session, "PACS")
+    assert dict(session.execute(select(SearchTerm.term, SearchTerm.entries)).all()) == \
+        dict(term_counts(session.scalars(select(SearchEntry.tokens))))
 
 
 @pytest.mark.parametrize("bad", [{"q": " "}, {"q": "x", "kinds": ("person",)}, {"q": "x", "per_page": 0}])
