@@ -180,6 +180,13 @@ def test_a_doubled_or_unknown_column_refuses_the_file(session, owner):
     assert "颜色" in unknown.file_error and "发布机构" in unknown.file_error
 
 
+
+def test_data_under_a_blank_header_refuses_the_file_rather_than_being_dropped(session, owner):
+    sheet = "标题,需求类型,发布机构,\n甲,技术需求,示范医疗器械公司,别丢了我\n"
+    report = import_needs(session, "n.csv", sheet.encode(), COMMAND_LINE)
+    assert "D" in report.file_error and "第2行" in report.file_error
+    assert session.query(Need).count() == 0
+
 # --- the command line ---------------------------------------------------------------------
 
 def test_the_cli_exports_the_filtered_needs_and_the_file_imports_back(db, run, tmp_path):

@@ -25,6 +25,7 @@ import csv
 import io
 import re
 from dataclasses import asdict, dataclass, field as dataclass_field
+from functools import cached_property
 from datetime import date, datetime, time
 from typing import Any, Iterable, Iterator
 
@@ -99,22 +100,70 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s_\-*＊]", "", text).casefold().replace("（", "(").replace("）", ")")
 
 
-def _header_index() -> dict[str, str]:
-    index = {}
-    for key, (zh, en) in COLUMN_LABELS.items():
-        for text in (key, zh, en, *SYNONYMS.get(key, ())):
-            index[_fold(text)] = key
-    for text in SYNONYMS["notes"]:
-        index[_fold(text)] = "notes"
-    return index
+@dataclass(frozen=True)
+class SheetColumns:
+    """The columns one kind of sheet has (outcomes', needs'): their labels, the other headers
+    accepted for each, which must be there, which are read but not imported, and which the
+    message about an unknown header lists."""
+    labels: dict[str, tuple[str, str]]        # column key → (中文, English)
+    synonyms: dict[str, tuple[str, ...]]      # column key → other headers meaning it
+    accepted: tuple[str, ...]
+    required: tuple[str, ...]
+    ignored: frozenset[str]
+    field_columns: dict[str, str] = dataclass_field(default_factory=dict)   # record field → its column
+
+    @cached_property
+    def _by_header(self) -> dict[str, str]:
+        index = {}
+        for key in (*self.labels, *self.synonyms):
+            for text in (key, *self.labels.get(key, ()), *self.synonyms.get(key, ())):
+                index[_fold(text)] = key
+        return index
+
+    def key_of(self, header: str) -> str | None:
+        return self._by_header.get(_fold(header))
+
+    def label(self, key: str, lang: str = "zh") -> str:
+        zh, en = self.labels[key]
+        return en if lang == "en" else zh
+
+    def map(self, sheet: "Sheet") -> "Columns":
+        """Match each header to a column, or FileProblem naming what's unknown, doubled, missing
+        or written under no header."""
+        positions, ignored, unknown, doubled = {}, [], [], []
+        for index, header in enumerate(sheet.headers):
+            if not header:
+                continue
+            key = self.key_of(header)
+            if key is None:
+                unknown.append(header)
+            elif key in self.ignored:
+                ignored.append(header)
+            elif key in positions:
+                doubled.append(f"“{sheet.headers[positions[key]]}”=“{header}”")
+            else:
+                positions[key] = index
+        self._refuse_bad_headers(unknown, doubled, [key for key in self.required if key not in positions])
+        _refuse_unlabelled_data(sheet)
+        return Columns(self, positions, sheet.headers, ignored)
+
+    def _refuse_bad_headers(self, unknown: list[str], doubled: list[str], missing: list[str]) -> None:
+        if unknown:
+            accepted_zh = "、".join(self.label(key) for key in self.accepted)
+            accepted_en = ", ".join(self.label(key, "en") for key in self.accepted)
+            raise FileProblem(f"无法识别的列：{'、'.join(unknown)}。可用的列名：{accepted_zh} / "
+                              f"unknown columns: {', '.join(unknown)}. Accepted headers: {accepted_en}")
+        if doubled:
+            raise FileProblem(f"同一列出现了两次：{'，'.join(doubled)} / the same column appears twice: {', '.join(doubled)}")
+        if missing:
+            raise FileProblem(f"缺少必填列：{'、'.join(self.label(k) for k in missing)} / "
+                              f"required columns missing: {', '.join(self.label(k, 'en') for k in missing)}")
 
 
-HEADER_INDEX = _header_index()
-
-
-def column_label(key: str, lang: str = "zh") -> str:
-    zh, en = COLUMN_LABELS[key]
-    return en if lang == "en" else zh
+OUTCOME_COLUMNS = SheetColumns(COLUMN_LABELS, SYNONYMS, accepted=(*SHEET_FIELDS, "action"),
+                               required=REQUIRED_COLUMNS, ignored=frozenset(IGNORED_COLUMNS),
+                               field_columns={"owner_id": "owner"})
+column_label = OUTCOME_COLUMNS.label
 
 
 # --- the report ---------------------------------------------------------------------------
@@ -313,48 +362,19 @@ def _cell(value: Any) -> Any:
 
 @dataclass
 class Columns:
+    """Where a sheet holds each column."""
+    layout: SheetColumns
     positions: dict[str, int]   # column key → index in the row
     headers: list[str]          # as written
     ignored: list[str]
 
     def header_for(self, key: str) -> str:
-        """The header as the user wrote it, or our label when the column isn't there."""
+        """The header as the user wrote it (for a column key or a record field), or our label
+        when the column isn't there."""
+        key = self.layout.field_columns.get(key, key)
         if key in self.positions:
             return self.headers[self.positions[key]]
-        return column_label(key) if key in COLUMN_LABELS else key
-
-
-def map_columns(sheet: Sheet) -> Columns:
-    """Match each header to a column, or FileProblem naming what's unknown, doubled or missing."""
-    positions, ignored, unknown, doubled = {}, [], [], []
-    for index, header in enumerate(sheet.headers):
-        if not header:
-            continue
-        key = HEADER_INDEX.get(_fold(header))
-        if key is None:
-            unknown.append(header)
-        elif key in IGNORED_COLUMNS:
-            ignored.append(header)
-        elif key in positions:
-            doubled.append(f"“{sheet.headers[positions[key]]}”=“{header}”")
-        else:
-            positions[key] = index
-    _refuse_bad_headers(unknown, doubled, [key for key in REQUIRED_COLUMNS if key not in positions])
-    _refuse_unlabelled_data(sheet)
-    return Columns(positions, sheet.headers, ignored)
-
-
-def _refuse_bad_headers(unknown: list[str], doubled: list[str], missing: list[str]) -> None:
-    if unknown:
-        accepted_zh = "、".join(column_label(key) for key in (*SHEET_FIELDS, "action"))
-        accepted_en = ", ".join(column_label(key, "en") for key in (*SHEET_FIELDS, "action"))
-        raise FileProblem(f"无法识别的列：{'、'.join(unknown)}。可用的列名：{accepted_zh} / "
-                          f"unknown columns: {', '.join(unknown)}. Accepted headers: {accepted_en}")
-    if doubled:
-        raise FileProblem(f"重复的列：{'，'.join(doubled)} / the same column appears twice: {', '.join(doubled)}")
-    if missing:
-        raise FileProblem(f"缺少必填列：{'、'.join(column_label(k) for k in missing)} / "
-                          f"required columns missing: {', '.join(column_label(k, 'en') for k in missing)}")
+        return self.layout.label(key) if key in self.layout.labels else key
 
 
 def _refuse_unlabelled_data(sheet: Sheet) -> None:
@@ -504,7 +524,7 @@ def import_outcomes(session: Session, filename: str, content: bytes, author: str
     report = ImportReport(dry_run=dry_run)
     try:
         sheet = read_sheet(filename, content, max_bytes, max_rows)
-        columns = map_columns(sheet)
+        columns = OUTCOME_COLUMNS.map(sheet)
     except FileProblem as problem:
         report.file_error = str(problem)
         return report
@@ -662,7 +682,7 @@ def _xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
         worksheet = workbook.create_sheet(title)
         worksheet.freeze_panes = "A2"
         for index, header in enumerate(headers, start=1):
-            wide = HEADER_INDEX.get(_fold(header)) in WIDE_COLUMNS or len(headers) <= 3
+            wide = OUTCOME_COLUMNS.key_of(header) in WIDE_COLUMNS or len(headers) <= 3
             worksheet.column_dimensions[get_column_letter(index)].width = 40 if wide else 16
         worksheet.append([_bold(worksheet, header) for header in headers])
         for row in rows:

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from medbridge.accounts.policy import Viewer
-from medbridge.library.spreadsheet import (LIST_JOINER, FileProblem, ImportReport, Sheet, _cell, _check_format,
-                                           _csv_bytes, _fold, _xlsx_bytes, read_sheet)
+from medbridge.library.spreadsheet import (LIST_JOINER, Columns, FileProblem, ImportReport, Sheet, SheetColumns, _cell,
+                                           _check_format, _csv_bytes, _xlsx_bytes, read_sheet)
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.needs import service
 from medbridge.needs.actions import can_post
@@ -49,62 +49,9 @@ CHOICES = {"kind": service.NEED_KINDS, "status": service.NEED_STATUSES}
 TERM_LISTS = ("fields", "stages", "segments")
 
 
-def _header_index() -> dict[str, str]:
-    index = {}
-    for key, (zh, en) in COLUMN_LABELS.items():
-        for label in (key, zh, en, *HEADER_SYNONYMS.get(key, ())):
-            index[_fold(label)] = key
-    return index
-
-
-HEADERS = _header_index()
-
-
-def column_label(key: str, lang: str = "zh") -> str:
-    zh, en = COLUMN_LABELS[key]
-    return en if lang == "en" else zh
-
-
-@dataclass
-class Columns:
-    positions: dict[str, int]   # column key → index in the row
-    headers: list[str]          # as written
-    ignored: list[str]          # read-only columns (an export's update time)
-
-    def header_for(self, field: str) -> str:
-        """The header as the user wrote it, for a need field (owner_id is the owner column)."""
-        key = "owner" if field == "owner_id" else field
-        if key in self.positions:
-            return self.headers[self.positions[key]]
-        return column_label(key) if key in COLUMN_LABELS else key
-
-
-def map_columns(sheet: Sheet) -> Columns:
-    """Match each header to a column, or FileProblem naming what is unknown, doubled or missing."""
-    positions, ignored, unknown, doubled = {}, [], [], []
-    for index, header in enumerate(sheet.headers):
-        if not header:
-            continue
-        key = HEADERS.get(_fold(header))
-        if key is None:
-            unknown.append(header)
-        elif key in READ_ONLY_COLUMNS:
-            ignored.append(header)
-        elif key in positions:
-            doubled.append(f"“{sheet.headers[positions[key]]}”=“{header}”")
-        else:
-            positions[key] = index
-    if unknown:
-        raise FileProblem(f"无法识别的列：{'、'.join(unknown)}。可用的列名：{'、'.join(column_label(k) for k in SHEET_FIELDS)} / "
-                          f"unknown columns: {', '.join(unknown)}. Accepted headers: "
-                          f"{', '.join(column_label(k, 'en') for k in SHEET_FIELDS)}")
-    if doubled:
-        raise FileProblem(f"同一列出现了两次：{'、'.join(doubled)} / the same column twice: {', '.join(doubled)}")
-    missing = [key for key in REQUIRED_COLUMNS if key not in positions]
-    if missing:
-        raise FileProblem(f"缺少必填列：{'、'.join(column_label(k) for k in missing)} / required columns missing: "
-                          f"{', '.join(column_label(k, 'en') for k in missing)}")
-    return Columns(positions, sheet.headers, ignored)
+COLUMNS = SheetColumns(COLUMN_LABELS, HEADER_SYNONYMS, accepted=SHEET_FIELDS, required=REQUIRED_COLUMNS,
+                       ignored=frozenset(READ_ONLY_COLUMNS), field_columns={"owner_id": "owner"})
+column_label = COLUMNS.label
 
 
 # --- import -------------------------------------------------------------------------------
@@ -122,7 +69,7 @@ def import_needs(session: Session, filename: str, content: bytes, viewer: Viewer
     report = ImportReport(dry_run=dry_run)
     try:
         sheet = read_sheet(filename, content, max_bytes, max_rows)
-        columns = map_columns(sheet)
+        columns = COLUMNS.map(sheet)
     except FileProblem as exc:
         report.file_error = str(exc)
         return report
