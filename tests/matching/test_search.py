@@ -114,11 +114,15 @@ def test_deleting_an_organization_takes_its_needs_out_of_the_index(session, worl
     assert ("need", world.need.id) not in found(session, "PACS")
 
 
-def test_rebuild_gives_the_same_index_as_incremental_updates(session, world):
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "worker-processes"])
+def test_rebuild_gives_the_same_index_as_incremental_updates(session, world, workers, monkeypatch):
+    from medbridge.matching import index
+
+    monkeypatch.setattr(index, "BATCH", 1)   # workers segment one batch while the last is written
     service.update_outcome(session, world.bci, {"keywords": ["外骨骼", "脑电"]}, "t")
     before = sorted(session.execute(select(SearchEntry.doc_kind, SearchEntry.doc_id, SearchEntry.part,
                                            SearchEntry.tokens, SearchEntry.province)).all())
-    counts = rebuild(session)
+    counts = rebuild(session, workers=workers)
     after = sorted(session.execute(select(SearchEntry.doc_kind, SearchEntry.doc_id, SearchEntry.part,
                                           SearchEntry.tokens, SearchEntry.province)).all())
     assert after == before

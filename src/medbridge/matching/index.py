@@ -12,11 +12,15 @@ word's whole posting list; PostgreSQL has nothing of the kind).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
-from sqlalchemy import delete, event, insert, inspect, select, tuple_
+from sqlalchemy import delete, event, func, insert, inspect, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -37,6 +41,7 @@ INDEXED = {
 DOC_KIND = {Outcome: "outcome", Organization: "organization", Need: "need"}
 BATCH = 1000
 COMMIT_EVERY = 20_000   # documents per transaction in a rebuild (see rebuild)
+PARALLEL_FROM = 5_000   # documents from which a rebuild segments in worker processes
 
 
 @dataclass
@@ -77,19 +82,25 @@ def need_text(need: Need) -> str:
 
 
 def entries_for(doc) -> list[EntryRow]:
+    """The document's index entries, their text segmented."""
+    return [replace(row, tokens=_joined(row.tokens)) for row in entry_texts(doc)]
+
+
+def entry_texts(doc) -> list[EntryRow]:
+    """The document's index entries with their text as written (`tokens` not yet segmented)."""
     if isinstance(doc, Outcome):
         head, body = outcome_texts(doc)
         common = dict(sub_kind=doc.kind, field=doc.field or "", stage=doc.stage or "",
                       province=doc.owner.province if doc.owner else "", owner_id=doc.owner_id)
-        return [EntryRow("outcome", doc.id, "head", _joined(head), **common),
-                EntryRow("outcome", doc.id, "body", _joined(body), **common)]
+        return [EntryRow("outcome", doc.id, "head", head, **common),
+                EntryRow("outcome", doc.id, "body", body, **common)]
     if isinstance(doc, Organization):
         text.add_names([doc.name, *doc.alias_names])
-        return [EntryRow("organization", doc.id, "head", _joined(organization_text(doc)), sub_kind=doc.kind,
+        return [EntryRow("organization", doc.id, "head", organization_text(doc), sub_kind=doc.kind,
                          province=doc.province or "", owner_id=doc.id)]
     if isinstance(doc, Need):
         fields = doc.fields or []
-        return [EntryRow("need", doc.id, "head", _joined(need_text(doc)), sub_kind=doc.kind,
+        return [EntryRow("need", doc.id, "head", need_text(doc), sub_kind=doc.kind,
                          field=fields[0] if len(fields) == 1 else "",
                          province=doc.owner.province if doc.owner else "", owner_id=doc.owner_id)]
     raise TypeError(f"not an indexed document: {doc!r}")
@@ -105,10 +116,15 @@ def write_entries(connection, docs: Iterable, counts: Counter | None = None) -> 
     """Replace the entries of these documents (already flushed, with ids). Their term counts
     change with them, at once or, given `counts`, added there for the caller to write."""
     docs = list(docs)
-    if not docs:
+    return replace_entries(connection, [(DOC_KIND[type(d)], d.id) for d in docs],
+                           [vars(row) for doc in docs for row in entries_for(doc)], counts)
+
+
+def replace_entries(connection, keys: list[tuple[str, int]], rows: list[dict], counts: Counter | None = None) -> int:
+    """Replace the entries of these (doc_kind, doc_id) by these rows (dicts of SearchEntry columns)."""
+    if not keys:
         return 0
-    delta = remove_entries(connection, [(DOC_KIND[type(d)], d.id) for d in docs], apply_counts=False)
-    rows = [vars(row) for doc in docs for row in entries_for(doc)]
+    delta = remove_entries(connection, keys, apply_counts=False)
     delta.update(insert_entries(connection, rows, apply_counts=False))
     if counts is None:
         adjust_term_counts(connection, delta)
@@ -192,27 +208,36 @@ def load_names(session: Session) -> None:
 _loaded: set = set()
 
 
-def rebuild(session: Session) -> dict[str, int]:
+def rebuild(session: Session, workers: int | None = None) -> dict[str, int]:
     """Index every document again; returns documents indexed per kind.
 
     Each batch replaces its documents' entries (and their word counts), and entries of
     documents that no longer exist go at the end, so search keeps working meanwhile. It
     commits every COMMIT_EVERY documents: in one transaction, a million outcomes grow SQLite's
     write-ahead log past half a gigabyte, which every read must then search (the build slowed
-    tenfold)."""
+    tenfold).
+
+    Segmenting is most of the work (jieba is pure Python): with more than one processor,
+    `workers` processes (default: one per processor) segment a batch while this one writes the
+    one before."""
     load_names(session)
     counts, delta, written = {}, Counter(), 0
-    for model, options in ((Organization, [selectinload(Organization.aliases)]), (Outcome, []), (Need, [])):
-        counts[DOC_KIND[model]] = 0
-        for batch in _batches(session, model, options):
-            write_entries(session.connection(), batch, delta)
-            counts[DOC_KIND[model]] += len(batch)
-            written += len(batch)
-            session.expunge_all()
-            if written >= COMMIT_EVERY:
-                adjust_term_counts(session.connection(), delta)
-                session.commit()
-                delta, written = Counter(), 0
+    if workers is None:   # forking is not worth it for a few batches
+        documents = session.scalar(select(func.count(Outcome.id))) + session.scalar(select(func.count(Need.id)))
+        workers = (os.cpu_count() or 1) if documents > PARALLEL_FROM else 1
+    with _segmenters(workers, session.get_bind()) as segment:
+        for model, options in ((Organization, [selectinload(Organization.aliases)]), (Outcome, []), (Need, [])):
+            counts[DOC_KIND[model]] = 0
+            # Organizations teach the segmenter their names as they go: in this process.
+            batches = _segmented(session, model, options, segment if model is not Organization else None)
+            for keys, rows in batches:
+                replace_entries(session.connection(), keys, rows, delta)
+                counts[DOC_KIND[model]] += len(keys)
+                written += len(keys)
+                if written >= COMMIT_EVERY:
+                    adjust_term_counts(session.connection(), delta)
+                    session.commit()
+                    delta, written = Counter(), 0
     connection = session.connection()
     adjust_term_counts(connection, delta)
     for model, kind in DOC_KIND.items():
@@ -221,6 +246,44 @@ def rebuild(session: Session) -> dict[str, int]:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
     return counts
+
+
+@contextmanager
+def _segmenters(workers: int, engine):
+    """A function segmenting a list of texts (lazily: an iterator), in `workers` processes when
+    more than one. They are forked: they start with this process's segmenter, organization
+    names included, and leave the database connections they inherit alone."""
+    if workers < 2:
+        yield lambda texts: map(_joined, texts)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=engine.dispose, initargs=(False,)) as pool:
+        yield lambda texts: pool.map(_joined, texts, chunksize=100)
+
+
+def _segmented(session: Session, model, options, segment) -> Iterator[tuple[list[tuple[str, int]], list[dict]]]:
+    """(keys, entry rows) per batch of documents. With `segment`, a batch is handed to it before
+    the one before is yielded, so the caller writes while the workers segment."""
+    waiting = None
+    for batch in _batches(session, model, options):
+        keys = [(DOC_KIND[model], doc.id) for doc in batch]
+        if segment is None:
+            yield keys, [vars(row) for doc in batch for row in entries_for(doc)]
+        else:
+            rows = [vars(row) for doc in batch for row in entry_texts(doc)]
+            tokens = segment([row["tokens"] for row in rows])   # the workers start on it now
+            if waiting:
+                yield _with_tokens(*waiting)
+            waiting = keys, rows, tokens
+        session.expunge_all()
+    if waiting:
+        yield _with_tokens(*waiting)
+
+
+def _with_tokens(keys, rows, tokens) -> tuple[list[tuple[str, int]], list[dict]]:
+    for row, joined in zip(rows, tokens):
+        row["tokens"] = joined
+    return keys, rows
 
 
 def _batches(session: Session, model, options) -> Iterator[list]:
