@@ -3,6 +3,8 @@
 Prints figures and writes bench/results/matching.json. Examples:
   .venv/bin/python bench/matching_bench.py                         # quality + speed at 10k, 100k
   .venv/bin/python bench/matching_bench.py --scales 1000000 --skip-quality --backends sqlite
+  .venv/bin/python bench/matching_bench.py --scales 1000000 --skip-quality --keep /data/bench   # build once,
+      time again later without building (the first run's load and build times are reported)
 
 Quality
 - own labelled set (bench/data/matching_set.json, built and described by
@@ -159,27 +161,25 @@ def percentiles(samples: list[float]) -> dict:
             "n": len(ordered)}
 
 
-def speed(db: Database, size: int, rng: random.Random) -> dict:
-    words = vocabulary(random.Random(1))
+def build(db: Database, size: int) -> dict:
+    """Load `size` generated outcomes and index them; the times each took."""
     started = time.perf_counter()
-    populate(db, size, rng, words)
+    populate(db, size, random.Random(size), vocabulary(random.Random(1)))
     load = time.perf_counter() - started
     started = time.perf_counter()
     with db.session() as s:
         counts = rebuild(s)
-    build = time.perf_counter() - started
+    built = {"bulk_load_s": round(load, 1), "index_build_s": round(time.perf_counter() - started, 1),
+             "indexed": counts}
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("ANALYZE")   # as autovacuum would, soon after a bulk load
-    fields = get_taxonomy().fields.keys
-    with db.session() as s:
-        org_ids = [o.id for o in s.query(Organization).limit(50)]
-        made = [needs.create_need(s, {"kind": "tech_need",
-                                      "title": f"寻找{rng.choice(words['terms'])}用于{rng.choice(words['diseases'])}",
-                                      "description": "希望结合" + "、".join(rng.sample(words["terms"], 2)) + "开展合作",
-                                      "owner_id": rng.choice(org_ids), "fields": rng.sample(fields, 2),
-                                      "stages": ["prototype", "clinical"]}, "bench") for _ in range(50)]
-        need_ids = [n.id for n in made]
+    return built
+
+
+def speed(db: Database, size: int) -> dict:
+    """Time searches and need matches on a built database (the needs are rolled back)."""
+    words, rng = vocabulary(random.Random(1)), random.Random(-size)
     queries = []
     for _ in range(200):
         roll = rng.random()
@@ -189,21 +189,50 @@ def speed(db: Database, size: int, rng: random.Random) -> dict:
             queries.append(f"{rng.choice(words['terms'])} {rng.choice(words['diseases'])}")
         else:
             queries.append(rng.choice(words["rare"]))
+    fields = get_taxonomy().fields.keys
     search_times, match_times, totals = [], [], []
     with db.session() as s:
+        org_ids = [o.id for o in s.query(Organization).limit(50)]
+        made = [needs.create_need(s, {"kind": "tech_need",
+                                      "title": f"寻找{rng.choice(words['terms'])}用于{rng.choice(words['diseases'])}",
+                                      "description": "希望结合" + "、".join(rng.sample(words["terms"], 2)) + "开展合作",
+                                      "owner_id": rng.choice(org_ids), "fields": rng.sample(fields, 2),
+                                      "stages": ["prototype", "clinical"]}, "bench") for _ in range(50)]
         search(s, SearchFilters(q=queries[0]), ANONYMOUS)  # warm: segmenter, names, caches
         for q in queries:
             t0 = time.perf_counter()
             totals.append(search(s, SearchFilters(q=q), ANONYMOUS).total)
             search_times.append(time.perf_counter() - t0)
-        for need_id in need_ids:
-            need = needs.get_need(s, need_id)
+        for need in made:
             t0 = time.perf_counter()
             match_need(s, need, ANONYMOUS)
             match_times.append(time.perf_counter() - t0)
-    return {"outcomes": size, "bulk_load_s": round(load, 1), "index_build_s": round(build, 1),
-            "indexed": counts, "search": {**percentiles(search_times), "median_results": statistics.median(totals)},
+        s.rollback()
+    return {"search": {**percentiles(search_times), "median_results": statistics.median(totals)},
             "match_need": percentiles(match_times)}
+
+
+def speed_run(backend: str, url: str, size: int, keep: Path | None) -> dict:
+    """Build a database of `size` outcomes and time it. With `keep`, the database stays (SQLite:
+    a file there; PostgreSQL: its database on the server) with a note of how its build went,
+    and a later run with the same `keep` times it again without building."""
+    note = keep / f"match_bench_{backend}_{size}.json" if keep else None
+    if backend == "sqlite" and keep:
+        url = f"sqlite:///{keep / f'match_bench_{size}.db'}"
+    if note and note.exists():
+        built = json.loads(note.read_text(encoding="utf-8"))
+        db = Database(url if backend == "sqlite" else url.rsplit("/", 1)[0] + f"/match_bench_{size}")
+    else:
+        db = fresh(url, f"match_bench_{size}")
+        built = build(db, size)
+        if note:
+            note.write_text(json.dumps(built), encoding="utf-8")
+    try:
+        return {"backend": backend, "outcomes": size, **built, **speed(db, size)}
+    finally:
+        db.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[10_000, 100_000])
@@ -212,7 +241,11 @@ def main() -> None:
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--cmedir", type=Path, default=CMEDIR)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "matching.json")
+    parser.add_argument("--keep", type=Path, help="keep the speed databases in this folder and time them again "
+                        "on later runs without building (PostgreSQL: only on MEDBRIDGE_BENCH_POSTGRES_URL's server)")
     args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
     results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "platform": platform.platform()}}
     with tempfile.TemporaryDirectory() as workdir:
@@ -231,9 +264,7 @@ def main() -> None:
                     continue
                 try:
                     for size in args.scales:
-                        db = fresh(url, f"match_bench_{size}")
-                        run = {"backend": backend, **speed(db, size, random.Random(size))}
-                        db.dispose()
+                        run = speed_run(backend, url, size, None if server else args.keep)
                         results["speed"].append(run)
                         print(json.dumps(run, ensure_ascii=False))
                 finally:
