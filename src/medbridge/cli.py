@@ -189,14 +189,14 @@ def _import_text(report) -> str:
 @handles_domain_errors
 def export_command(ctx, path: Path, lang, as_json, **params):
     """Export outcomes (all, or filtered with the same options as `outcomes list`) to .csv or .xlsx. 导出"""
-    from medbridge.library.spreadsheet import export_outcomes
+    from medbridge.library import actions
 
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
         _fail("文件名须以 .csv 或 .xlsx 结尾 / the file name must end in .csv or .xlsx")
     filters = _filters_from(params)
     with ctx.find_object(Context).database.session() as session:
-        data = export_outcomes(session, filters, fmt, COMMAND_LINE, lang)
+        data = actions.export(session, COMMAND_LINE, filters, fmt, lang)   # audited, as on the web
     path.write_bytes(data)
     _emit(as_json, {"path": str(path), "bytes": len(data)}, f"已导出 / exported: {path}")
 
