@@ -113,7 +113,7 @@ def test_export_filtered_list(run, library, tmp_path):
     assert len(lines) == 2 and "CLI-1" in lines[1]
     assert run("export", str(tmp_path / "out.txt")).exit_code == 1
     recorded = json.loads(run("audit", "--action", "outcome.export", "--json").output)["events"]
-    assert len(recorded) == 1 and recorded[0]["detail"]["filters"] == {"q": "CLI-1"}   # as exports on the web are
+    assert len(recorded) == 1 and recorded[0]["detail"]["filters"]["q"] == "CLI-1"   # as exports on the web are
 
 
 # --- users and audit -------------------------------------------------------------------
