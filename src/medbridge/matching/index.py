@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
-from sqlalchemy import delete, event, func, insert, inspect, select, tuple_
+from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -146,9 +146,15 @@ def insert_entries(connection, rows: list[dict], apply_counts: bool = True) -> C
 def remove_entries(connection, keys: list[tuple[str, int]], apply_counts: bool = True) -> Counter:
     """Delete the entries of these (doc_kind, doc_id); returns the (negative) term counts."""
     delta: Counter = Counter()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        delta.update(delete_entries(connection, tuple_(SearchEntry.doc_kind, SearchEntry.doc_id).in_(chunk)))
+    ids_by_kind: dict[str, list[int]] = {}
+    for kind, doc_id in keys:
+        ids_by_kind.setdefault(kind, []).append(doc_id)
+    # One kind and a list of ids, not (kind, id) pairs: SQLite does not use the index for a
+    # list of pairs and scanned every entry, for each edit and each batch of a rebuild.
+    for kind, ids in sorted(ids_by_kind.items()):
+        for start in range(0, len(ids), 500):
+            delta.update(delete_entries(connection, (SearchEntry.doc_kind == kind)
+                                        & SearchEntry.doc_id.in_(ids[start:start + 500])))
     if apply_counts:
         adjust_term_counts(connection, delta)
     return delta
