@@ -1,5 +1,5 @@
 """Migration 0007 adds the index that field candidates are read from, declared on the model, and can be undone;
-0008 counts the words of what is already indexed."""
+0008 counts the words of what is already indexed, 0009 its entries and tokens."""
 
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -8,6 +8,7 @@ from sqlalchemy import delete, inspect, select, text
 from medbridge.library.models import Outcome
 from medbridge.matching.index import term_counts
 from medbridge.matching.models import SearchEntry, SearchTerm
+from medbridge.matching.ranking import ENTRIES
 
 INDEX = "ix_outcome_field_score"
 
@@ -33,7 +34,9 @@ def test_word_counts_of_an_existing_index_are_counted_on_upgrade(db, session, wo
     recounted = dict(term_counts(session.scalars(select(SearchEntry.tokens))))
     session.execute(delete(SearchTerm))
     config = db.alembic_config()
-    session.execute(text(ScriptDirectory.from_config(config).get_revision("0008").module
-                         .RECOUNT[db.engine.dialect.name]))
+    scripts = ScriptDirectory.from_config(config)
+    session.execute(text(scripts.get_revision("0008").module.RECOUNT[db.engine.dialect.name]))
+    for statement in scripts.get_revision("0009").module.TOTALS:
+        session.execute(text(statement))
     assert dict(session.execute(select(SearchTerm.term, SearchTerm.entries)).all()) == recounted
-    assert recounted["脑机接口"] >= 2
+    assert recounted["脑机接口"] >= 2 and recounted[ENTRIES] == session.query(SearchEntry).count()

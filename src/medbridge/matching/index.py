@@ -28,6 +28,7 @@ from medbridge.library.models import Outcome
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.matching import text
 from medbridge.matching.models import SearchEntry, SearchTerm
+from medbridge.matching.ranking import ENTRIES, TOKENS
 from medbridge.needs.models import Need
 from medbridge.registry.models import Organization, OrganizationAlias
 
@@ -168,10 +169,17 @@ def delete_entries(connection, condition) -> Counter:
 
 
 def term_counts(token_lists: Iterable[str]) -> Counter:
-    """Entries per token, over space-joined token lists (a token counts once per entry)."""
+    """Entries per token, over space-joined token lists (a token counts once per entry), and
+    the totals ranking needs: entries, and tokens in them (see ranking.py)."""
     counts: Counter = Counter()
+    entries = tokens_in_all = 0
     for tokens in token_lists:
-        counts.update(set(tokens.split()))
+        words = tokens.split()
+        counts.update(set(words))
+        entries += 1
+        tokens_in_all += len(words)
+    counts[ENTRIES] += entries
+    counts[TOKENS] += tokens_in_all
     return counts
 
 
@@ -193,10 +201,9 @@ def adjust_term_counts(connection, delta: Counter) -> None:
 
 
 def term_frequencies(session: Session, words: Iterable[str]) -> dict[str, int]:
-    """Index entries holding each of these words (absent: none)."""
-    words = sorted(set(words))
-    if not words:
-        return {}
+    """Index entries holding each of these words (absent: none), and the index's totals
+    (ranking.ENTRIES, ranking.TOKENS)."""
+    words = sorted({*words, ENTRIES, TOKENS})
     return dict(session.execute(select(SearchTerm.term, SearchTerm.entries).where(SearchTerm.term.in_(words))).all())
 
 

@@ -2,7 +2,7 @@
 
 need → outcomes: the need's most telling words search the outcomes (only what the viewer may
 search: see search.py), then each candidate is scored
-    0.50 × lexical (BM25 / ts_rank, relative to the best candidate)
+    0.50 × lexical (BM25, see ranking.py; relative to the best candidate)
   + 0.25 field fit (the outcome's field is one the need names)
   + 0.15 stage fit (its stage is one the need accepts)
   + 0.05 chain-segment fit + 0.05 same region
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field as dataclass_field
 
-from sqlalchemy import func, or_, select, true, union_all
+from sqlalchemy import or_, select, true, union_all
 from sqlalchemy.orm import Session, load_only
 
 from medbridge.accounts.policy import Viewer, detail_level, require_visible, visible_condition
@@ -29,6 +29,7 @@ from medbridge.library.taxonomy import get_taxonomy
 from medbridge.matching import feedback, text
 from medbridge.matching.index import load_names, outcome_texts, term_counts, term_frequencies
 from medbridge.matching.models import SearchEntry
+from medbridge.matching.ranking import ENTRIES
 from medbridge.matching.search import top_documents
 from medbridge.needs.models import Need
 from medbridge.registry.models import Organization
@@ -78,9 +79,8 @@ def telling_terms(session: Session, source: str, own: tuple[str, int] | None = N
     for word, count in _own_counts(session, own).items():
         if word in frequency:
             frequency[word] -= count
-    # The highest entry id stands in for the entry count: as good here, and free.
     # (A small index has no "common" words worth the name.)
-    total = max(session.scalar(select(func.max(SearchEntry.id))) or 0, MIN_FOR_COMMON)
+    total = max(frequency.get(ENTRIES, 0), MIN_FOR_COMMON)
     groups = [g for g in groups if len(g) > 1 or 0 < frequency.get(g[0], 0) <= COMMON_SHARE * total]
     groups.sort(key=lambda g: frequency.get(g[0], 0))
     return groups[:limit]

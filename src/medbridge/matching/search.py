@@ -14,8 +14,9 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field as dataclass_field
+from typing import NamedTuple
 
-from sqlalchemy import Float, Integer, and_, bindparam, case, func, literal_column, or_, select, text as sql_text
+from sqlalchemy import Integer, and_, or_, select, text as sql_text
 from sqlalchemy.orm import Session
 
 from medbridge.accounts.policy import Viewer, detail_level, full_detail_condition, visible_condition
@@ -23,6 +24,7 @@ from medbridge.errors import ValidationError
 from medbridge.library.models import Outcome
 from medbridge.matching import text
 from medbridge.matching.index import load_names, term_frequencies
+from medbridge.matching.ranking import BM25, ENTRIES
 from medbridge.matching.models import DOC_KINDS, SearchEntry
 from medbridge.needs.models import Need
 from medbridge.registry.models import Organization
@@ -34,8 +36,6 @@ MAX_QUERY_TERMS = 32
 # Results a search ranks and counts at most: facets and totals past it would cost every
 # query the price of the commonest word, for pages nobody reads.
 MAX_RESULTS = 1000
-# Index entries ranked before confidentiality and filters apply (see matched_entries).
-CANDIDATE_ENTRIES = 1500
 # Matching entries ranked at most per query (see matched_entries).
 RANK_POOL = 2000
 # PostgreSQL, a million outcomes, warm buffers: fetching a match through the GIN index costs
@@ -121,20 +121,18 @@ def _ts_phrase(term: str) -> str:
     return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
 
 
-def matched_entries(session: Session, groups: list[list[str]], limit: int = CANDIDATE_ENTRIES, every: bool = False):
-    """A subquery (id, rank) of the best `limit` index entries matching any term (with
-    every=True: each group), higher rank = better. Ranking entries alone first keeps the
-    joins, confidentiality checks and grouping that follow to a bounded number of rows.
+def matched_entries(session: Session, groups: list[list[str]], every: bool = False,
+                    frequency: dict[str, int] | None = None):
+    """A subquery (id) of the index entries matching any term (with every=True: each group),
+    at most RANK_POOL of them: the newest.
 
-    Ranking itself is bounded too: bm25 / ts_rank cost a few microseconds per matching entry,
-    so a common word (in a tenth of a million entries) would cost every query hundreds of
-    milliseconds. Any-word queries first leave out their commonest words while the rest
+    The database only finds; ranking.py ranks, at a few microseconds an entry, so a common word
+    (in a tenth of a million entries) would cost every query hundreds of milliseconds if all its
+    entries were ranked. Any-word queries first leave out their commonest words while the rest
     still match more than RANK_POOL entries (they weigh little in the rank anyway); whatever
     still matches more than that is ranked over its newest RANK_POOL entries only."""
-    every = every and len(groups) > 1   # (one group: the same either way)
-    frequency = term_frequencies(session, (word for group in groups for t in group for word in t.split()))
-    if not every:
-        groups = _rarest_groups(groups, frequency)
+    if frequency is None:
+        frequency = term_frequencies(session, (word for group in groups for t in group for word in t.split()))
     sizes = [_entries(group, frequency) for group in groups]
     most = min(sizes) if every else sum(sizes)   # at most this many entries match
     if session.get_bind().dialect.name == "postgresql":
@@ -145,28 +143,22 @@ def matched_entries(session: Session, groups: list[list[str]], limit: int = CAND
         # every row: so it is taken only for words surely that common (a phrase of common
         # characters, or documents holding every word, may still be rare).
         surely = max((frequency.get(t, 0) for group in groups for t in group if " " not in t), default=0)
-        newest = "id" if not every and _walk_is_cheaper(session, surely) else "id + 0"
+        newest = "id" if not every and _walk_is_cheaper(frequency, surely) else "id + 0"
         statement = sql_text(
-            "SELECT id, ts_rank(tsv, CAST(:q AS tsquery)) AS rank FROM ("
-            f" SELECT id, tsv FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) ORDER BY {newest} DESC LIMIT :pool"
-            ") AS pooled ORDER BY rank DESC LIMIT :limit"
-        ).bindparams(q=ts_query(groups, every), limit=limit, pool=RANK_POOL)
+            "SELECT id FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) "
+            f"ORDER BY {newest} DESC LIMIT :pool"
+        ).bindparams(q=ts_query(groups, every), pool=RANK_POOL)
     else:
         query = fts_query(groups, every)
-        # MATERIALIZED keeps SQLite from folding this into the outer query, where FTS5's
-        # bm25() may not be used (it is negative: lower is better).
         statement = sql_text(
-            "SELECT rowid AS id, -bm25(search_fts) AS rank FROM search_fts WHERE search_fts MATCH :q "
-            "AND rowid >= :floor ORDER BY bm25(search_fts) LIMIT :limit"
-        ).bindparams(q=query, limit=limit, floor=_pool_floor(session, query) if most > RANK_POOL else 0)
-    return statement.columns(id=Integer, rank=Float).cte("matched").prefix_with("MATERIALIZED")
+            "SELECT rowid AS id FROM search_fts WHERE search_fts MATCH :q AND rowid >= :floor"
+        ).bindparams(q=query, floor=_pool_floor(session, query) if most > RANK_POOL else 0)
+    # MATERIALIZED: the database finds the matches first, then joins only those.
+    return statement.columns(id=Integer).cte("matched").prefix_with("MATERIALIZED")
 
 
-def _walk_is_cheaper(session: Session, matches: int) -> bool:
-    if matches <= RANK_POOL:
-        return False
-    entries = session.scalar(select(func.max(SearchEntry.id))) or 0   # as good as a count here, and free
-    return FETCH_TO_TEST * matches * matches > RANK_POOL * entries
+def _walk_is_cheaper(frequency: dict[str, int], matches: int) -> bool:
+    return matches > RANK_POOL and FETCH_TO_TEST * matches * matches > RANK_POOL * frequency.get(ENTRIES, 0)
 
 
 def _rarest_groups(groups: list[list[str]], frequency: dict[str, int]) -> list[list[str]]:
@@ -204,14 +196,28 @@ def permitted(viewer: Viewer):
                and_(visible_condition(viewer), or_(SearchEntry.part == "head", full_detail_condition(viewer))))
 
 
+class ScoredDocument(NamedTuple):
+    doc_kind: str
+    doc_id: int
+    score: float
+    sub_kind: str
+    field: str
+    stage: str
+    province: str
+
+
 def scored_documents(session: Session, groups: list[list[str]], viewer: Viewer, filters: SearchFilters | None = None,
-                     kinds: tuple[str, ...] = (), every: bool = False):
-    """A subquery of documents (doc_kind, doc_id, score, facet columns) matching the terms
-    (any of them; with every=True, an entry must hold each group)."""
-    matched = matched_entries(session, groups, every=every)
-    weight = case((SearchEntry.part == "head", 1.0), else_=BODY_WEIGHT)
-    query = (select(SearchEntry.doc_kind, SearchEntry.doc_id, func.sum(matched.c.rank * weight).label("score"),
-                    *(func.max(getattr(SearchEntry, name)).label(name) for name in FACETS if name != "doc_kind"))
+                     kinds: tuple[str, ...] = (), every: bool = False) -> list[ScoredDocument]:
+    """Documents matching the terms (any of them; with every=True, an entry must hold each
+    group), best first: each entry scored by BM25, a body's score weighed down, summed per
+    document. Only entries this viewer may match, within the filters, count."""
+    every = every and len(groups) > 1   # (one group: the same either way)
+    frequency = term_frequencies(session, (word for group in groups for t in group for word in t.split()))
+    if not every:
+        groups = _rarest_groups(groups, frequency)
+    matched = matched_entries(session, groups, every, frequency)
+    query = (select(SearchEntry.doc_kind, SearchEntry.doc_id, SearchEntry.part, SearchEntry.tokens,
+                    *(getattr(SearchEntry, name) for name in FACETS if name != "doc_kind"))
              .select_from(matched).join(SearchEntry, SearchEntry.id == matched.c.id)
              .outerjoin(Outcome, and_(SearchEntry.doc_kind == "outcome", Outcome.id == SearchEntry.doc_id))
              .where(permitted(viewer)))
@@ -225,7 +231,17 @@ def scored_documents(session: Session, groups: list[list[str]], viewer: Viewer, 
                 query = query.where(getattr(SearchEntry, name) == value)
         if filters.region:
             query = query.where(SearchEntry.province == filters.region)
-    return query.group_by(SearchEntry.doc_kind, SearchEntry.doc_id).subquery("docs")
+    bm25 = BM25([t for group in groups for t in group], frequency)
+    documents: dict[tuple[str, int], list] = {}
+    for kind, doc_id, part, tokens, *facets in session.execute(query):
+        score = bm25.score(tokens) * (1.0 if part == "head" else BODY_WEIGHT)
+        document = documents.get((kind, doc_id))
+        if document is None:
+            documents[(kind, doc_id)] = [kind, doc_id, score, *facets]
+        else:
+            document[2] += score
+    ranked = sorted(documents.values(), key=lambda d: (-d[2], d[0], d[1]))
+    return [ScoredDocument(*document) for document in ranked]
 
 
 def top_documents(session: Session, groups: list[list[str]], viewer: Viewer, kinds: tuple[str, ...] = (),
@@ -236,11 +252,10 @@ def top_documents(session: Session, groups: list[list[str]], viewer: Viewer, kin
     any word or part of one (`groups`)."""
     found: list[tuple[str, int, float]] = []
     for tier, every in _tiers(groups, whole):
-        docs = scored_documents(session, tier, viewer, filters, kinds, every)
-        rows = session.execute(select(docs.c.doc_kind, docs.c.doc_id, docs.c.score)
-                               .order_by(docs.c.score.desc(), docs.c.doc_kind, docs.c.doc_id).limit(limit))
         seen = {(kind, doc_id) for kind, doc_id, _ in found}
-        found += [(kind, doc_id, float(score)) for kind, doc_id, score in rows if (kind, doc_id) not in seen]
+        found += [(doc.doc_kind, doc.doc_id, doc.score) for doc in scored_documents(session, tier, viewer, filters,
+                                                                                 kinds, every)[:limit]
+                  if (doc.doc_kind, doc.doc_id) not in seen]
         if len(found) >= limit:
             break
     return found[:limit]
@@ -271,10 +286,8 @@ def search(session: Session, filters: SearchFilters, viewer: Viewer, with_facets
     # any word or part of one.
     rows: list = []
     for tier, every in _tiers(groups, whole):
-        docs = scored_documents(session, tier, viewer, filters, every=every)
         seen = {(row.doc_kind, row.doc_id) for row in rows}
-        rows += [row for row in session.execute(select(docs).order_by(docs.c.score.desc(), docs.c.doc_kind,
-                                                                       docs.c.doc_id).limit(MAX_RESULTS))
+        rows += [row for row in scored_documents(session, tier, viewer, filters, every=every)[:MAX_RESULTS]
                  if (row.doc_kind, row.doc_id) not in seen]
         if len(rows) >= start + filters.per_page:
             break
