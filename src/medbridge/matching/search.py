@@ -39,8 +39,9 @@ MAX_RESULTS = 1000
 # Matching entries ranked at most per query (see matched_entries).
 RANK_POOL = 2000
 # PostgreSQL, a million outcomes, warm buffers: fetching a match through the GIN index costs
-# about 4 µs, testing an entry on the way back along the primary key 0.2 to 0.6 µs.
-FETCH_TO_TEST = 25
+# 2 to 7 µs (a heap page each; more once the bitmap outgrows work_mem), testing an entry on
+# the way back along the primary key 0.6 to 0.75 µs.
+FETCH_TO_TEST = 3
 FACETS = ("doc_kind", "sub_kind", "field", "stage", "province")
 
 
