@@ -29,7 +29,8 @@ def test_a_body_declared_too_large_is_refused_before_it_is_read(client, admin):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert client.post("/api/classify", json={"text": "x" * 100}).status_code == 200
     page = client.post("/import", content=b"x" * (limit + 1), headers={"Content-Type": "multipart/form-data; boundary=x"})
-    assert page.status_code == 413 and page.headers["content-type"].startswith("text/plain")
+    assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+    assert "上限" in page.text and "</html>" in page.text   # the site's error page, saying why
 
 
 def test_a_streamed_body_is_cut_off_once_it_passes_the_limit(client, admin):

@@ -158,11 +158,13 @@ class BodyLimitMiddleware:
 
 
 async def _refuse(scope: Scope, send: Send, status: int, detail: str) -> None:
-    """An early answer, the body unread: JSON for the API, plain text for the pages' forms."""
+    """An early answer, the body unread: JSON for the API, the site's error page for the pages' forms."""
     if scope.get("path", "").startswith(JSON_PREFIXES):
         body, media = json.dumps({"detail": detail}, ensure_ascii=False).encode(), b"application/json"
     else:
-        body, media = detail.encode(), b"text/plain; charset=utf-8"
+        from medbridge.web.common import error_page_for   # (the pages build on the API, not the reverse)
+
+        body, media = error_page_for(scope, status, detail).body, b"text/html; charset=utf-8"
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode()),
                             (b"connection", b"close")]})
