@@ -254,8 +254,10 @@ def rebuild(session: Session, workers: int | None = None) -> dict[str, int]:
     connection = session.connection()
     adjust_term_counts(connection, delta)
     for model, kind in DOC_KIND.items():
-        adjust_term_counts(connection, delete_entries(connection, (SearchEntry.doc_kind == kind)
-                                                      & SearchEntry.doc_id.not_in(select(model.id))))
+        # NOT EXISTS, not NOT IN: PostgreSQL compares each entry with every id once the ids
+        # outgrow work_mem (hours at a million outcomes); this is an anti-join on both.
+        gone = ~select(model.id).where(model.id == SearchEntry.doc_id).exists()
+        adjust_term_counts(connection, delete_entries(connection, (SearchEntry.doc_kind == kind) & gone))
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
     return counts
