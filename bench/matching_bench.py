@@ -177,9 +177,9 @@ def build(db: Database, size: int) -> dict:
     return built
 
 
-# Searches of the same mix run untimed first: the segmenter and the organization names load,
-# and the database's pages are mapped into the process (a fresh process faults them in one by
-# one: at a million outcomes that put 20 ms on the p95).
+# Searches of the same mix run untimed first, as on a server that has been answering for a
+# while: the segmenter and the organization names load, statements are compiled and cached.
+# (50 or 400 of them made no difference I could measure at a million outcomes.)
 WARM_UP = 50
 
 
@@ -204,7 +204,7 @@ def speed(db: Database, size: int) -> dict:
                                       "description": "希望结合" + "、".join(rng.sample(words["terms"], 2)) + "开展合作",
                                       "owner_id": rng.choice(org_ids), "fields": rng.sample(fields, 2),
                                       "stages": ["prototype", "clinical"]}, "bench") for _ in range(50)]
-        for q in queries[:WARM_UP]:   # untimed, as a server that has been answering for a while
+        for q in queries[:WARM_UP]:
             search(s, SearchFilters(q=q), ANONYMOUS)
         for q in queries[WARM_UP:]:
             t0 = time.perf_counter()

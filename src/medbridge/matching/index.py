@@ -230,9 +230,10 @@ def rebuild(session: Session, workers: int | None = None) -> dict[str, int]:
     write-ahead log past half a gigabyte, which every read must then search (the build slowed
     tenfold).
 
-    Segmenting is most of the work (jieba is pure Python): with more than one processor,
-    `workers` processes (default: one per processor) segment a batch while this one writes the
-    one before."""
+    Segmenting is a large part of the work (jieba is pure Python): with more than one
+    processor, `workers` processes (default: one per processor) segment a batch while this one
+    writes the one before (a hundred thousand outcomes on 2 cores: 66–70 s, against 81–96 s in
+    one process)."""
     load_names(session)
     counts, delta, written = {}, Counter(), 0
     if workers is None:   # forking is not worth it for a few batches

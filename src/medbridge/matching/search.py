@@ -122,18 +122,15 @@ def _ts_phrase(term: str) -> str:
     return words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")"
 
 
-def matched_entries(session: Session, groups: list[list[str]], every: bool = False,
-                    frequency: dict[str, int] | None = None):
+def matched_entries(session: Session, groups: list[list[str]], every: bool, frequency: dict[str, int]):
     """A subquery (id) of the index entries matching any term (with every=True: each group),
-    at most RANK_POOL of them: the newest.
+    at most RANK_POOL of them: the newest. `frequency`: the words' entry counts and the totals
+    (index.term_frequencies).
 
     The database only finds; ranking.py ranks, at a few microseconds an entry, so a common word
     (in a tenth of a million entries) would cost every query hundreds of milliseconds if all its
-    entries were ranked. Any-word queries first leave out their commonest words while the rest
-    still match more than RANK_POOL entries (they weigh little in the rank anyway); whatever
-    still matches more than that is ranked over its newest RANK_POOL entries only."""
-    if frequency is None:
-        frequency = term_frequencies(session, (word for group in groups for t in group for word in t.split()))
+    entries were ranked: whatever matches more than RANK_POOL entries is ranked over its newest
+    RANK_POOL only (scored_documents first leaves out an any-word query's commonest words)."""
     sizes = [_entries(group, frequency) for group in groups]
     most = min(sizes) if every else sum(sizes)   # at most this many entries match
     if session.get_bind().dialect.name == "postgresql":
@@ -215,6 +212,8 @@ def scored_documents(session: Session, groups: list[list[str]], viewer: Viewer, 
     every = every and len(groups) > 1   # (one group: the same either way)
     frequency = term_frequencies(session, (word for group in groups for t in group for word in t.split()))
     if not every:
+        # Common words weigh little in the rank; leaving them out while the rest still match
+        # more than RANK_POOL entries keeps the pool to the telling ones.
         groups = _rarest_groups(groups, frequency)
     matched = matched_entries(session, groups, every, frequency)
     query = (select(SearchEntry.doc_kind, SearchEntry.doc_id, SearchEntry.part, SearchEntry.tokens,
