@@ -1,9 +1,10 @@
 """Migration 0007 adds the index that field candidates are read from, declared on the model, and can be undone;
-0008 counts the words of what is already indexed, 0009 its entries and tokens."""
+0008 counts the words of what is already indexed, 0009 its entries and tokens, 0010 (PostgreSQL) sets
+apart its newest entries."""
 
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import delete, inspect, select, text
+from sqlalchemy import delete, func, inspect, select, text
 
 from medbridge.library.models import Outcome
 from medbridge.matching.index import term_counts
@@ -40,3 +41,14 @@ def test_word_counts_of_an_existing_index_are_counted_on_upgrade(db, session, wo
         session.execute(text(statement))
     assert dict(session.execute(select(SearchTerm.term, SearchTerm.entries)).all()) == recounted
     assert recounted["脑机接口"] >= 2 and recounted[ENTRIES] == session.query(SearchEntry).count()
+
+
+def test_the_newest_entries_of_an_existing_index_are_set_apart_on_upgrade(db, session, world):
+    if db.engine.dialect.name != "postgresql":
+        return   # (0010 makes nothing on SQLite)
+    module = ScriptDirectory.from_config(db.alembic_config()).get_revision("0010").module
+    session.execute(text("DELETE FROM search_recent"))
+    session.execute(text(module.UPGRADE[1].replace(str(module.RECENT_ENTRIES), "3")))
+    last = session.scalar(select(func.max(SearchEntry.id)))
+    newest = session.scalars(select(SearchEntry.id).where(SearchEntry.id > last - 3).order_by(SearchEntry.id)).all()
+    assert session.scalars(text("SELECT id FROM search_recent ORDER BY id")).all() == newest

@@ -4,7 +4,7 @@ staying consistent through edits and deletes (on SQLite FTS5 and PostgreSQL tsve
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 
 from medbridge.accounts.policy import ANONYMOUS, COMMAND_LINE, Viewer
 from medbridge.errors import ValidationError
@@ -197,9 +197,47 @@ def test_a_query_matching_more_than_the_rank_pool_ranks_its_newest_matches(sessi
 
     newer = service.create_outcome(session, {**_copy_of(world.bci), "code": "BCI-2"}, "seed")
     monkeypatch.setattr(search_module, "RANK_POOL", 2)   # the two entries of the newer outcome
-    monkeypatch.setattr(search_module, "FETCH_TO_TEST", fetch_to_test)   # (PostgreSQL's two ways to pool)
+    monkeypatch.setattr(search_module, "FETCH_TO_TEST", fetch_to_test)   # (PostgreSQL's ways to pool)
     hits = found(session, "脑机接口", kinds=("outcome",))
     assert hits == [("outcome", newer.id)]
+
+
+def test_postgresql_pools_from_all_entries_when_the_recent_ones_hold_too_few_matches(session, world, monkeypatch):
+    from medbridge.matching import index, search as search_module
+
+    monkeypatch.setattr(index, "RECENT_ENTRIES", 1)   # (PostgreSQL: the newest entry alone, one match)
+    newer = service.create_outcome(session, {**_copy_of(world.bci), "code": "BCI-2"}, "seed")
+    monkeypatch.setattr(search_module, "RANK_POOL", 3)   # the newer outcome's two entries, the older's body
+    monkeypatch.setattr(search_module, "FETCH_TO_TEST", 0)
+    assert set(found(session, "脑机接口", kinds=("outcome",))) == {("outcome", newer.id), ("outcome", world.bci.id)}
+
+
+def test_postgresql_keeps_the_newest_entries_apart_through_edits_and_deletes(session, world, monkeypatch):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite's full-text index walks its matches newest first by itself")
+    from medbridge.matching import index
+
+    monkeypatch.setattr(index, "RECENT_ENTRIES", 3)
+    newer = service.create_outcome(session, {**_copy_of(world.bci), "code": "BCI-2"}, "seed")
+    service.update_outcome(session, world.stroke, {"title": "卒中康复外骨骼"}, "seed")
+    session.flush()
+
+    def recent():
+        return session.scalars(text("SELECT id FROM search_recent ORDER BY id")).all()
+
+    def numbered_within_three_of_the_newest():
+        last = session.scalar(select(func.max(SearchEntry.id)))
+        return session.scalars(select(SearchEntry.id).where(SearchEntry.id > last - 3).order_by(SearchEntry.id)).all()
+
+    assert recent() == numbered_within_three_of_the_newest() != []
+    stroke_entries = set(session.scalars(select(SearchEntry.id).where(SearchEntry.doc_kind == "outcome",
+                                                                      SearchEntry.doc_id == world.stroke.id)))
+    assert stroke_entries & set(recent())   # the edit made the newest entries
+    session.delete(session.get(Outcome, world.stroke.id))
+    session.flush()
+    assert recent() and not stroke_entries & set(recent())
+    assert set(recent()) <= set(session.scalars(select(SearchEntry.id)))
+    assert ("outcome", newer.id) in found(session, "脑机接口")
 
 
 def test_an_any_word_query_leaves_out_its_commonest_words_past_the_rank_pool(session, world, monkeypatch):

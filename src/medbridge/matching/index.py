@@ -20,14 +20,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
-from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy import delete, event, func, insert, inspect, select, text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from medbridge.library.models import Outcome
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.matching import text
-from medbridge.matching.models import SearchEntry, SearchTerm
+from medbridge.matching.models import RECENT_ENTRIES, SearchEntry, SearchTerm
 from medbridge.matching.ranking import ENTRIES, TOKENS
 from medbridge.needs.models import Need
 from medbridge.registry.models import Organization, OrganizationAlias
@@ -138,6 +138,11 @@ def insert_entries(connection, rows: list[dict], apply_counts: bool = True) -> C
     """Add index entries (dicts of SearchEntry columns); returns the term counts they add."""
     if rows:
         connection.execute(insert(SearchEntry), rows)
+        if connection.dialect.name == "postgresql":
+            # (Relative to its own newest, not the sequence: an entry of a transaction not yet
+            # committed is newer than everything the threshold takes.)
+            connection.execute(sql_text("DELETE FROM search_recent WHERE id <= "
+                                        "(SELECT max(id) FROM search_recent) - :keep"), {"keep": RECENT_ENTRIES})
     delta = term_counts(row["tokens"] for row in rows)
     if apply_counts:
         adjust_term_counts(connection, delta)

@@ -25,7 +25,7 @@ from medbridge.library.models import Outcome
 from medbridge.matching import text
 from medbridge.matching.index import load_names, term_frequencies
 from medbridge.matching.ranking import BM25, ENTRIES
-from medbridge.matching.models import DOC_KINDS, SearchEntry
+from medbridge.matching.models import DOC_KINDS, RECENT_ENTRIES, SearchEntry
 from medbridge.needs.models import Need
 from medbridge.registry.models import Organization
 
@@ -38,9 +38,9 @@ MAX_QUERY_TERMS = 32
 MAX_RESULTS = 1000
 # Matching entries ranked at most per query (see matched_entries).
 RANK_POOL = 2000
-# PostgreSQL, a million outcomes, warm buffers: fetching a match through the GIN index costs
-# 2 to 7 µs (a heap page each; more once the bitmap outgrows work_mem), testing an entry on
-# the way back along the primary key 0.6 to 0.75 µs.
+# PostgreSQL, a million outcomes, warm buffers: fetching a match through a GIN index costs
+# 1.3 to 7 µs (a heap page each; more once the bitmap outgrows work_mem), testing an entry on
+# the way back along the primary key 0.3 to 0.75 µs (two machines, each "2 cores").
 FETCH_TO_TEST = 3
 FACETS = ("doc_kind", "sub_kind", "field", "stage", "province")
 
@@ -134,18 +134,7 @@ def matched_entries(session: Session, groups: list[list[str]], every: bool, freq
     sizes = [_entries(group, frequency) for group in groups]
     most = min(sizes) if every else sum(sizes)   # at most this many entries match
     if session.get_bind().dialect.name == "postgresql":
-        # The newest RANK_POOL matches, one of two ways: fetch every match through the GIN
-        # index, or walk the primary key back from the newest entry testing each (RANK_POOL ×
-        # entries / matches of them), FETCH_TO_TEST times cheaper an entry. The counts decide,
-        # not the planner: `id + 0` keeps it off the walk, which for a rare word would test
-        # every row: so it is taken only for words surely that common (a phrase of common
-        # characters, or documents holding every word, may still be rare).
-        surely = max((frequency.get(t, 0) for group in groups for t in group if " " not in t), default=0)
-        newest = "id" if not every and _walk_is_cheaper(frequency, surely) else "id + 0"
-        statement = sql_text(
-            "SELECT id FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) "
-            f"ORDER BY {newest} DESC LIMIT :pool"
-        ).bindparams(q=ts_query(groups, every), pool=RANK_POOL)
+        statement = _newest_matches_postgresql(groups, every, frequency, most)
     else:
         query = fts_query(groups, every)
         statement = sql_text(
@@ -155,8 +144,33 @@ def matched_entries(session: Session, groups: list[list[str]], every: bool, freq
     return statement.columns(id=Integer).cte("matched").prefix_with("MATERIALIZED")
 
 
-def _walk_is_cheaper(frequency: dict[str, int], matches: int) -> bool:
-    return matches > RANK_POOL and FETCH_TO_TEST * matches * matches > RANK_POOL * frequency.get(ENTRIES, 0)
+def _newest_matches_postgresql(groups: list[list[str]], every: bool, frequency: dict[str, int], most: int):
+    """The newest RANK_POOL matches, one of three ways (the counts decide, not the planner):
+    - walk the primary key back from the newest entry testing each (RANK_POOL × entries /
+      matches of them), for a word so common that this is cheapest;
+    - fetch every match among the newest RECENT_ENTRIES (`search_recent`, a GIN index of its
+      own) when they hold RANK_POOL of them, the newest matches then being among them;
+    - else fetch every match through the GIN index of all entries.
+    A fetch costs FETCH_TO_TEST times a test. `id + 0` keeps the planner off the walk, which
+    for a rare word would test every row: the walk is taken only for words surely that common
+    (a phrase of common characters, or documents holding every word, may still be rare)."""
+    q = ts_query(groups, every)
+    surely = max((frequency.get(t, 0) for group in groups for t in group if " " not in t), default=0)
+    entries = max(frequency.get(ENTRIES, 0), 1)
+    if not every and surely > RANK_POOL and \
+            FETCH_TO_TEST * surely * min(1.0, RECENT_ENTRIES / entries) * surely > RANK_POOL * entries:
+        return sql_text("SELECT id FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) ORDER BY id DESC LIMIT :pool"
+                        ).bindparams(q=q, pool=RANK_POOL)
+    every_match = "SELECT id FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) ORDER BY id + 0 DESC LIMIT :pool"
+    if most * RECENT_ENTRIES < RANK_POOL * entries:   # the recent ones cannot hold enough
+        return sql_text(every_match).bindparams(q=q, pool=RANK_POOL)
+    # One statement: the fetch from all entries runs only if the recent ones held too few.
+    return sql_text(
+        "WITH recent AS MATERIALIZED (SELECT id FROM search_recent WHERE tsv @@ CAST(:q AS tsquery) "
+        "ORDER BY id + 0 DESC LIMIT :pool) "
+        "SELECT id FROM recent WHERE (SELECT count(*) FROM recent) = :pool "
+        f"UNION ALL SELECT id FROM ({every_match}) AS every_match WHERE (SELECT count(*) FROM recent) < :pool"
+    ).bindparams(q=q, pool=RANK_POOL)
 
 
 def _rarest_groups(groups: list[list[str]], frequency: dict[str, int]) -> list[list[str]]:
