@@ -47,8 +47,10 @@ def test_the_newest_entries_of_an_existing_index_are_set_apart_on_upgrade(db, se
     if db.engine.dialect.name != "postgresql":
         return   # (0010 makes nothing on SQLite)
     module = ScriptDirectory.from_config(db.alembic_config()).get_revision("0010").module
-    session.execute(text("DELETE FROM search_recent"))
-    session.execute(text(module.UPGRADE[1].replace(str(module.RECENT_ENTRIES), "3")))
-    last = session.scalar(select(func.max(SearchEntry.id)))
-    newest = session.scalars(select(SearchEntry.id).where(SearchEntry.id > last - 3).order_by(SearchEntry.id)).all()
-    assert session.scalars(text("SELECT id FROM search_recent ORDER BY id")).all() == newest
+    for table, entries in module.RECENT.items():
+        session.execute(text(f"DELETE FROM {table}"))
+        session.execute(text(next(statement for statement in module.UPGRADE if statement.startswith(f"INSERT INTO {table}"))
+                             .replace(str(entries), "3")))
+        last = session.scalar(select(func.max(SearchEntry.id)))
+        newest = session.scalars(select(SearchEntry.id).where(SearchEntry.id > last - 3).order_by(SearchEntry.id)).all()
+        assert session.scalars(text(f"SELECT id FROM {table} ORDER BY id")).all() == newest

@@ -205,7 +205,8 @@ def test_a_query_matching_more_than_the_rank_pool_ranks_its_newest_matches(sessi
 def test_postgresql_pools_from_all_entries_when_the_recent_ones_hold_too_few_matches(session, world, monkeypatch):
     from medbridge.matching import index, search as search_module
 
-    monkeypatch.setattr(index, "RECENT_ENTRIES", 1)   # (PostgreSQL: the newest entry alone, one match)
+    # (PostgreSQL: the newest entry alone is recent, one match)
+    monkeypatch.setattr(index, "RECENT", {"search_newest": 1, "search_recent": 1})
     newer = service.create_outcome(session, {**_copy_of(world.bci), "code": "BCI-2"}, "seed")
     monkeypatch.setattr(search_module, "RANK_POOL", 3)   # the newer outcome's two entries, the older's body
     monkeypatch.setattr(search_module, "FETCH_TO_TEST", 0)
@@ -217,26 +218,27 @@ def test_postgresql_keeps_the_newest_entries_apart_through_edits_and_deletes(ses
         pytest.skip("SQLite's full-text index walks its matches newest first by itself")
     from medbridge.matching import index
 
-    monkeypatch.setattr(index, "RECENT_ENTRIES", 3)
+    monkeypatch.setattr(index, "RECENT", {"search_newest": 2, "search_recent": 4})
     newer = service.create_outcome(session, {**_copy_of(world.bci), "code": "BCI-2"}, "seed")
     service.update_outcome(session, world.stroke, {"title": "卒中康复外骨骼"}, "seed")
     session.flush()
 
-    def recent():
-        return session.scalars(text("SELECT id FROM search_recent ORDER BY id")).all()
+    def recent(table):
+        return session.scalars(text(f"SELECT id FROM {table} ORDER BY id")).all()
 
-    def numbered_within_three_of_the_newest():
+    def numbered_within(size):
         last = session.scalar(select(func.max(SearchEntry.id)))
-        return session.scalars(select(SearchEntry.id).where(SearchEntry.id > last - 3).order_by(SearchEntry.id)).all()
+        return session.scalars(select(SearchEntry.id).where(SearchEntry.id > last - size).order_by(SearchEntry.id)).all()
 
-    assert recent() == numbered_within_three_of_the_newest() != []
+    assert recent("search_newest") == numbered_within(2) != []
+    assert recent("search_recent") == numbered_within(4) != recent("search_newest")
     stroke_entries = set(session.scalars(select(SearchEntry.id).where(SearchEntry.doc_kind == "outcome",
                                                                       SearchEntry.doc_id == world.stroke.id)))
-    assert stroke_entries & set(recent())   # the edit made the newest entries
+    assert stroke_entries <= set(recent("search_recent"))   # the edit made the newest entries
     session.delete(session.get(Outcome, world.stroke.id))
     session.flush()
-    assert recent() and not stroke_entries & set(recent())
-    assert set(recent()) <= set(session.scalars(select(SearchEntry.id)))
+    assert recent("search_recent") and not stroke_entries & set(recent("search_recent"))
+    assert set(recent("search_recent")) <= set(session.scalars(select(SearchEntry.id)))
     assert ("outcome", newer.id) in found(session, "脑机接口")
 
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from medbridge.library.models import Outcome
 from medbridge.library.taxonomy import get_taxonomy
 from medbridge.matching import text
-from medbridge.matching.models import RECENT_ENTRIES, SearchEntry, SearchTerm
+from medbridge.matching.models import RECENT, SearchEntry, SearchTerm
 from medbridge.matching.ranking import ENTRIES, TOKENS
 from medbridge.needs.models import Need
 from medbridge.registry.models import Organization, OrganizationAlias
@@ -141,8 +141,9 @@ def insert_entries(connection, rows: list[dict], apply_counts: bool = True) -> C
         if connection.dialect.name == "postgresql":
             # (Relative to its own newest, not the sequence: an entry of a transaction not yet
             # committed is newer than everything the threshold takes.)
-            connection.execute(sql_text("DELETE FROM search_recent WHERE id <= "
-                                        "(SELECT max(id) FROM search_recent) - :keep"), {"keep": RECENT_ENTRIES})
+            for table, entries in RECENT.items():
+                connection.execute(sql_text(f"DELETE FROM {table} WHERE id <= (SELECT max(id) FROM {table}) - :keep"),
+                                   {"keep": entries})
     delta = term_counts(row["tokens"] for row in rows)
     if apply_counts:
         adjust_term_counts(connection, delta)

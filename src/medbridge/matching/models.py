@@ -13,8 +13,9 @@ DOC_KINDS = ("outcome", "organization", "need")
 # "body": the detail, searchable only by those who may read it (see matching/search.py).
 PARTS = ("head", "body")
 VERDICTS = ("relevant", "irrelevant", "contacted")
-# PostgreSQL: how many of the newest entries `search_recent` holds (see SearchEntry).
-RECENT_ENTRIES = 524_288
+# PostgreSQL: tables holding the entries numbered within so many of the newest, smallest first
+# (see SearchEntry).
+RECENT = {"search_newest": 131_072, "search_recent": 524_288}
 
 
 class SearchEntry(Base):
@@ -22,11 +23,12 @@ class SearchEntry(Base):
 
     The full-text index over `tokens` lives beside it and is created by the migration:
     SQLite: the FTS5 table `search_fts` (kept in step by triggers);
-    PostgreSQL: the generated column `tsv` (to_tsvector('simple', tokens)) with a GIN index,
-    and the table `search_recent` (id, tsv) of the newest RECENT_ENTRIES entries with a GIN index
-    of its own: a trigger adds every new entry, index.insert_entries drops the oldest, and
-    deleting an entry deletes it there too. A word in one entry in a hundred then costs a search
-    the fetching of its matches among half a million entries, not among all (see search.py).
+    PostgreSQL: the generated column `tsv` (to_tsvector('simple', tokens)) with a GIN index;
+    and the tables of RECENT, (id, tsv) of the entries numbered within so many of the newest
+    entry, each with a GIN index of its own: a trigger adds every new entry to each,
+    index.insert_entries drops the oldest, deleting an entry deletes it there too. A word in one
+    entry in a hundred then costs a search the fetching of its matches among a hundred thousand
+    entries, not among all (see search.py).
     """
 
     __tablename__ = "search_entry"

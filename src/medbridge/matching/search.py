@@ -25,7 +25,7 @@ from medbridge.library.models import Outcome
 from medbridge.matching import text
 from medbridge.matching.index import load_names, term_frequencies
 from medbridge.matching.ranking import BM25, ENTRIES
-from medbridge.matching.models import DOC_KINDS, RECENT_ENTRIES, SearchEntry
+from medbridge.matching.models import DOC_KINDS, RECENT, SearchEntry
 from medbridge.needs.models import Need
 from medbridge.registry.models import Organization
 
@@ -145,32 +145,37 @@ def matched_entries(session: Session, groups: list[list[str]], every: bool, freq
 
 
 def _newest_matches_postgresql(groups: list[list[str]], every: bool, frequency: dict[str, int], most: int):
-    """The newest RANK_POOL matches, one of three ways (the counts decide, not the planner):
+    """The newest RANK_POOL matches, the cheapest of three ways (the counts decide, not the planner):
     - walk the primary key back from the newest entry testing each (RANK_POOL × entries /
       matches of them), for a word so common that this is cheapest;
-    - fetch every match among the newest RECENT_ENTRIES (`search_recent`, a GIN index of its
-      own) when they hold RANK_POOL of them, the newest matches then being among them;
-    - else fetch every match through the GIN index of all entries.
+    - fetch every match among the newest entries of a table of RECENT (a GIN index of its own),
+      the smallest that may hold RANK_POOL of them, the newest matches then being all there;
+      if it holds fewer, the next; if none holds enough, every match of all entries.
     A fetch costs FETCH_TO_TEST times a test. `id + 0` keeps the planner off the walk, which
     for a rare word would test every row: the walk is taken only for words surely that common
     (a phrase of common characters, or documents holding every word, may still be rare)."""
     q = ts_query(groups, every)
     surely = max((frequency.get(t, 0) for group in groups for t in group if " " not in t), default=0)
     entries = max(frequency.get(ENTRIES, 0), 1)
-    if not every and surely > RANK_POOL and \
-            FETCH_TO_TEST * surely * min(1.0, RECENT_ENTRIES / entries) * surely > RANK_POOL * entries:
+    tables = [table for table, size in RECENT.items() if most * size >= RANK_POOL * entries]
+    fetched = surely * min(1.0, RECENT[tables[0]] / entries) if tables else surely
+    if not every and surely > RANK_POOL and FETCH_TO_TEST * fetched * surely > RANK_POOL * entries:
         return sql_text("SELECT id FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) ORDER BY id DESC LIMIT :pool"
                         ).bindparams(q=q, pool=RANK_POOL)
-    every_match = "SELECT id FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) ORDER BY id + 0 DESC LIMIT :pool"
-    if most * RECENT_ENTRIES < RANK_POOL * entries:   # the recent ones cannot hold enough
-        return sql_text(every_match).bindparams(q=q, pool=RANK_POOL)
-    # One statement: the fetch from all entries runs only if the recent ones held too few.
-    return sql_text(
-        "WITH recent AS MATERIALIZED (SELECT id FROM search_recent WHERE tsv @@ CAST(:q AS tsquery) "
-        "ORDER BY id + 0 DESC LIMIT :pool) "
-        "SELECT id FROM recent WHERE (SELECT count(*) FROM recent) = :pool "
-        f"UNION ALL SELECT id FROM ({every_match}) AS every_match WHERE (SELECT count(*) FROM recent) < :pool"
-    ).bindparams(q=q, pool=RANK_POOL)
+    if not tables:
+        return sql_text(_FETCH.format(table="search_entry")).bindparams(q=q, pool=RANK_POOL)
+    # One statement: a table's matches are fetched only if the tables before held too few.
+    fetches = ", ".join(f"{table}_matches AS MATERIALIZED ({_FETCH.format(table=table)})" for table in tables)
+    too_few = [f"(SELECT count(*) FROM {table}_matches) < :pool" for table in tables]
+    branches = [f"SELECT id FROM {table}_matches WHERE "
+                + " AND ".join(too_few[:i] + [f"(SELECT count(*) FROM {table}_matches) = :pool"])
+                for i, table in enumerate(tables)]
+    branches.append(f"SELECT id FROM ({_FETCH.format(table='search_entry')}) AS every_match WHERE "
+                    + " AND ".join(too_few))
+    return sql_text(f"WITH {fetches} " + " UNION ALL ".join(branches)).bindparams(q=q, pool=RANK_POOL)
+
+
+_FETCH = "SELECT id FROM {table} WHERE tsv @@ CAST(:q AS tsquery) ORDER BY id + 0 DESC LIMIT :pool"
 
 
 def _rarest_groups(groups: list[list[str]], frequency: dict[str, int]) -> list[list[str]]:
