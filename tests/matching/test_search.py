@@ -190,14 +190,16 @@ def test_query_syntax_characters_are_plain_words(session, world):
         search(session, SearchFilters(q=q), ANONYMOUS)  # no syntax error from either database
 
 
-@pytest.mark.parametrize("fetch_to_test", [0, 10 ** 9], ids=["through the index", "walking back from the newest"])
-def test_a_query_matching_more_than_the_rank_pool_ranks_its_newest_matches(session, world, monkeypatch,
-                                                                          fetch_to_test):
+@pytest.mark.parametrize("way", ["through the index", "through the newest entries", "walking back from the newest"])
+def test_a_query_matching_more_than_the_rank_pool_ranks_its_newest_matches(session, world, monkeypatch, way):
     from medbridge.matching import search as search_module
 
     newer = service.create_outcome(session, {**_copy_of(world.bci), "code": "BCI-2"}, "seed")
     monkeypatch.setattr(search_module, "RANK_POOL", 2)   # the two entries of the newer outcome
-    monkeypatch.setattr(search_module, "FETCH_TO_TEST", fetch_to_test)   # (PostgreSQL's ways to pool)
+    # (PostgreSQL's ways to pool)
+    monkeypatch.setattr(search_module, "FETCH_TO_TEST", 10 ** 9 if way.startswith("walking") else 0)
+    if way == "through the newest entries":
+        _fetch_from_the_recent_tables(session, monkeypatch)
     hits = found(session, "脑机接口", kinds=("outcome",))
     assert hits == [("outcome", newer.id)]
 
@@ -205,12 +207,22 @@ def test_a_query_matching_more_than_the_rank_pool_ranks_its_newest_matches(sessi
 def test_postgresql_pools_from_all_entries_when_the_recent_ones_hold_too_few_matches(session, world, monkeypatch):
     from medbridge.matching import index, search as search_module
 
-    # (PostgreSQL: the newest entry alone is recent, one match)
+    # (PostgreSQL: the newest entry alone is kept as recent, one match)
     monkeypatch.setattr(index, "RECENT", {"search_newest": 1, "search_recent": 1})
     newer = service.create_outcome(session, {**_copy_of(world.bci), "code": "BCI-2"}, "seed")
     monkeypatch.setattr(search_module, "RANK_POOL", 3)   # the newer outcome's two entries, the older's body
     monkeypatch.setattr(search_module, "FETCH_TO_TEST", 0)
+    _fetch_from_the_recent_tables(session, monkeypatch)
     assert set(found(session, "脑机接口", kinds=("outcome",))) == {("outcome", newer.id), ("outcome", world.bci.id)}
+
+
+def _fetch_from_the_recent_tables(session, monkeypatch):
+    """Searches take the recent tables to be all but the oldest entry: worth fetching from."""
+    from medbridge.matching import search as search_module
+
+    session.flush()
+    held = session.scalar(select(func.count()).select_from(SearchEntry)) - 1
+    monkeypatch.setattr(search_module, "RECENT", {"search_newest": held, "search_recent": held})
 
 
 def test_postgresql_keeps_the_newest_entries_apart_through_edits_and_deletes(session, world, monkeypatch):

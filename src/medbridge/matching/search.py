@@ -157,7 +157,8 @@ def _newest_matches_postgresql(groups: list[list[str]], every: bool, frequency: 
     q = ts_query(groups, every)
     surely = max((frequency.get(t, 0) for group in groups for t in group if " " not in t), default=0)
     entries = max(frequency.get(ENTRIES, 0), 1)
-    tables = [table for table, size in RECENT.items() if most * size >= RANK_POOL * entries]
+    # (A table holding every entry would only repeat the fetch from all of them.)
+    tables = [table for table, size in RECENT.items() if size < entries and most * size >= RANK_POOL * entries]
     fetched = surely * min(1.0, RECENT[tables[0]] / entries) if tables else surely
     if not every and surely > RANK_POOL and FETCH_TO_TEST * fetched * surely > RANK_POOL * entries:
         return sql_text("SELECT id FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) ORDER BY id DESC LIMIT :pool"
@@ -172,7 +173,9 @@ def _newest_matches_postgresql(groups: list[list[str]], every: bool, frequency: 
                 for i, table in enumerate(tables)]
     branches.append(f"SELECT id FROM ({_FETCH.format(table='search_entry')}) AS every_match WHERE "
                     + " AND ".join(too_few))
-    return sql_text(f"WITH {fetches} " + " UNION ALL ".join(branches)).bindparams(q=q, pool=RANK_POOL)
+    # (The outer LIMIT tells the planner how few rows come: it joins them by index, not by hash.)
+    return sql_text(f"WITH {fetches} SELECT id FROM ({' UNION ALL '.join(branches)}) AS found LIMIT :pool"
+                    ).bindparams(q=q, pool=RANK_POOL)
 
 
 _FETCH = "SELECT id FROM {table} WHERE tsv @@ CAST(:q AS tsquery) ORDER BY id + 0 DESC LIMIT :pool"
