@@ -251,6 +251,9 @@ def test_postgresql_keeps_the_newest_entries_apart_through_edits_and_deletes(ses
     session.flush()
     assert recent("search_recent") and not stroke_entries & set(recent("search_recent"))
     assert set(recent("search_recent")) <= set(session.scalars(select(SearchEntry.id)))
+    rebuild(session)
+    assert recent("search_newest") == numbered_within(2) != []
+    assert recent("search_recent") == numbered_within(4)
     assert ("outcome", newer.id) in found(session, "脑机接口")
 
 

