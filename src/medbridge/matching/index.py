@@ -275,7 +275,8 @@ def rebuild(session: Session, workers: int | None = None) -> dict[str, int]:
 def refill_recent(connection) -> None:
     """PostgreSQL: the recent tables (models.RECENT) afresh. A rebuild passes every entry
     through them, and until vacuumed the dead rows it leaves there cost searches (a million
-    outcomes, 2 cores: p95 57 ms, 48 ms refilled; the refill takes 13 s)."""
+    outcomes, 2 cores: p95 57 ms, 48 ms refilled; the refill takes 13 s, and searches wait for
+    it: TRUNCATE locks the tables until the rebuild commits)."""
     for table, entries in RECENT.items():
         # (Indexing the rows afterwards, at once, is several times faster than row by row.)
         connection.exec_driver_sql(f"TRUNCATE {table}")
