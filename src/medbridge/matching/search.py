@@ -159,7 +159,7 @@ def _newest_matches_postgresql(groups: list[list[str]], every: bool, frequency: 
     entries = max(frequency.get(ENTRIES, 0), 1)
     # (A table holding every entry would only repeat the fetch from all of them.)
     tables = [table for table, size in RECENT.items() if size < entries and most * size >= RANK_POOL * entries]
-    fetched = surely * min(1.0, RECENT[tables[0]] / entries) if tables else surely
+    fetched = surely * RECENT[tables[0]] / entries if tables else surely   # what a fetch would take
     if not every and surely > RANK_POOL and FETCH_TO_TEST * fetched * surely > RANK_POOL * entries:
         return sql_text("SELECT id FROM search_entry WHERE tsv @@ CAST(:q AS tsquery) ORDER BY id DESC LIMIT :pool"
                         ).bindparams(q=q, pool=RANK_POOL)
